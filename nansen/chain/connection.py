@@ -1,0 +1,52 @@
+"""Connecting to an EVM JSON-RPC node with bounded timeouts and a chain id check."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+from web3 import Web3
+from web3.exceptions import Web3Exception
+
+from nansen.chain.errors import RpcUnavailableError, WrongChainError
+
+_TRANSPORT_ERRORS = (requests.RequestException, OSError, Web3Exception)
+
+
+@dataclass(frozen=True)
+class Connection:
+    """A web3 handle known to serve ``chain_id``; middleware off so one call is one request."""
+
+    w3: Web3
+    rpc_url: str
+    chain_id: int
+
+    def rpc(self, method: str, params: list[Any]) -> Any:
+        """One raw JSON-RPC request, errors turned into ChainError leaves."""
+        try:
+            response = self.w3.provider.make_request(method, params)  # type: ignore[arg-type]
+        except _TRANSPORT_ERRORS as exc:
+            raise RpcUnavailableError(self.rpc_url, f"{type(exc).__name__}: {exc}") from exc
+        if "error" in response:
+            raise RpcUnavailableError(self.rpc_url, f"{method} answered {response['error']}")
+        return response["result"]
+
+
+def connect(rpc_url: str, *, expected_chain_id: int, timeout: float = 10.0) -> Connection:
+    """Connects and refuses a node serving another chain than ``expected_chain_id``."""
+    session = requests.Session()
+    adapter = requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=16, max_retries=0)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    provider = Web3.HTTPProvider(
+        rpc_url, request_kwargs={"timeout": timeout}, session=session, exception_retry_configuration=None
+    )
+    w3 = Web3(provider, middleware=[])
+    try:
+        actual = int(w3.eth.chain_id)
+    except _TRANSPORT_ERRORS as exc:
+        raise RpcUnavailableError(rpc_url, f"{type(exc).__name__}: {exc}") from exc
+    if actual != expected_chain_id:
+        raise WrongChainError(expected=expected_chain_id, actual=actual, rpc_url=rpc_url)
+    return Connection(w3=w3, rpc_url=rpc_url, chain_id=actual)

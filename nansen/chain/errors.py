@@ -1,0 +1,89 @@
+"""Errors of the chain layer.
+
+::
+
+    ChainError (nansen.errors)
+    ├── RpcUnavailableError       the RPC endpoint does not answer (within a bounded timeout)
+    ├── WrongChainError           the endpoint serves another chain id than the settings name
+    ├── DeploymentError           deployments/<chainId>.json missing or malformed, or no code/impostor code
+    ├── ContractRevertedError     a call or transaction reverted with a named custom error
+    ├── TransactionFailedError    a mined transaction failed (status 0) — carries the tx hash
+    └── TransactionTimeoutError   no receipt in time — carries the tx hash; nothing is dropped
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nansen.errors import ChainError
+
+
+class RpcUnavailableError(ChainError):
+    def __init__(self, rpc_url: str, detail: str) -> None:
+        super().__init__(
+            f"the chain RPC at {rpc_url} did not answer: {detail}",
+            user_message=(
+                f"Cannot reach the blockchain node at {rpc_url}. Check that it is running "
+                "(for a local chain: `nansen chain up`) and that NANSEN_RPC_URL is right."
+            ),
+        )
+        self.rpc_url = rpc_url
+
+
+class WrongChainError(ChainError):
+    def __init__(self, *, expected: int, actual: int, rpc_url: str) -> None:
+        super().__init__(
+            f"chain id mismatch at {rpc_url}: expected {expected}, node reports {actual}",
+            user_message=(
+                f"The node at {rpc_url} serves chain {actual}, but the settings expect chain {expected}. "
+                "Point NANSEN_RPC_URL at the right network or fix NANSEN_CHAIN_ID."
+            ),
+        )
+        self.expected = expected
+        self.actual = actual
+
+
+class DeploymentError(ChainError):
+    """A deployment file is missing or malformed, or the address holds no code or other code."""
+
+
+class ContractRevertedError(ChainError):
+    """A contract refused a call with a custom error; ``error_name`` and ``error_args`` say which."""
+
+    def __init__(self, error_name: str, error_args: dict[str, Any], *, tx_hash: str | None = None) -> None:
+        args_text = ", ".join(f"{k}={_show(v)}" for k, v in error_args.items())
+        where = f" (transaction {tx_hash})" if tx_hash else ""
+        super().__init__(
+            f"contract reverted with {error_name}({args_text}){where}",
+            user_message=f"The registry refused the request: {error_name}{where}.",
+        )
+        self.error_name = error_name
+        self.error_args = error_args
+        self.tx_hash = tx_hash
+
+
+class TransactionFailedError(ChainError):
+    def __init__(self, tx_hash: str, detail: str) -> None:
+        super().__init__(
+            f"transaction {tx_hash} failed: {detail}",
+            user_message=f"The transaction {tx_hash} failed on chain: {detail}.",
+        )
+        self.tx_hash = tx_hash
+
+
+class TransactionTimeoutError(ChainError):
+    def __init__(self, tx_hash: str, timeout: float) -> None:
+        super().__init__(
+            f"no receipt for transaction {tx_hash} after {timeout:.0f} s",
+            user_message=(
+                f"The transaction {tx_hash} was sent but is not mined after {timeout:.0f} s. "
+                "It may still be mined; check it before sending again."
+            ),
+        )
+        self.tx_hash = tx_hash
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bytes):
+        return "0x" + value.hex()
+    return str(value)

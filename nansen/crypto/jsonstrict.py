@@ -1,0 +1,72 @@
+"""Strict JSON parsing for untrusted input.
+
+Refuses duplicate member names (RFC 8259 leaves the winner undefined, so two parsers can see two
+different documents), NaN/Infinity, invalid UTF-8, texts above ``max_bytes`` and values nested
+deeper than ``max_depth``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from nansen.crypto.errors import DuplicateKeyError, JsonError, JsonTooDeepError, JsonTooLargeError
+
+DEFAULT_MAX_BYTES = 64 * 1024
+DEFAULT_MAX_DEPTH = 32
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for name, _ in pairs:
+            if name in seen:
+                raise DuplicateKeyError(f"duplicate JSON member name {name[:40]!r}")
+            seen.add(name)
+    return result
+
+
+def _refuse_constant(name: str) -> Any:
+    raise JsonError(f"JSON constant {name} is not allowed")
+
+
+_DECODER = json.JSONDecoder(object_pairs_hook=_no_duplicates, parse_constant=_refuse_constant)
+
+
+def json_depth(value: Any) -> int:
+    """Nesting depth of a parsed JSON value: scalars 0, ``[]``/``{}`` 1."""
+    depth = 0
+    level: list[Any] = [value]
+    while level:
+        containers = [v for v in level if isinstance(v, dict | list)]
+        if not containers:
+            break
+        depth += 1
+        level = [c for v in containers for c in (v.values() if isinstance(v, dict) else v)]
+    return depth
+
+
+def loads_strict(
+    data: bytes | str, *, max_bytes: int = DEFAULT_MAX_BYTES, max_depth: int = DEFAULT_MAX_DEPTH
+) -> Any:
+    """Parse JSON strictly; raise a ``JsonError`` subclass on anything we refuse."""
+    if len(data) > max_bytes:
+        raise JsonTooLargeError(f"JSON text of {len(data)} bytes exceeds the limit of {max_bytes}")
+    if isinstance(data, bytes):
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise JsonError("JSON text is not valid UTF-8") from exc
+    else:
+        text = data
+    try:
+        value = _DECODER.decode(text)
+    except RecursionError as exc:
+        raise JsonTooDeepError("JSON value nests too deeply") from exc
+    except ValueError as exc:  # JSONDecodeError, and int() digit limits
+        raise JsonError(f"malformed JSON: {exc}") from exc
+    # Counting brackets (in C) is a cheap upper bound on depth; walk only when it could be exceeded.
+    if text.count("[") + text.count("{") > max_depth and json_depth(value) > max_depth:
+        raise JsonTooDeepError(f"JSON value nests deeper than {max_depth}")
+    return value

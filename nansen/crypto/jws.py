@@ -1,0 +1,189 @@
+"""Compact JWS (RFC 7515) with ES256 only.
+
+The allow-list of algorithms is explicit; ``none``, HMAC and everything else are refused before any
+key is touched. Header parameters that carry their own key (``jwk``, ``jku``, ``x5u``, ``x5c``) are
+refused unless the caller allows them, and ``crit`` must only name parameters the caller understands.
+
+ES256 signatures are malleable (``(r, s)`` and ``(r, n - s)`` both verify), so two different token
+strings can carry the same signed content. Bookkeeping (replay caches, revocation) must key on
+``signed_content_digest`` = SHA-256 of the signing input ``header.payload``, never on the token.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, NewType
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
+
+from nansen.crypto.b64 import b64url_decode, b64url_encode
+from nansen.crypto.errors import (
+    AlgorithmNotAllowedError,
+    CritNotUnderstoodError,
+    EncodingError,
+    ForbiddenHeaderError,
+    JsonError,
+    JwsError,
+    SignatureInvalidError,
+)
+from nansen.crypto.jsonstrict import DEFAULT_MAX_BYTES, loads_strict
+from nansen.crypto.keys import PrivateKey, PublicKey
+
+ContentDigest = NewType("ContentDigest", bytes)
+"""SHA-256 of a JWS signing input (``b64(header) '.' b64(payload)``): stable under signature malleation."""
+
+DEFAULT_ALGS: frozenset[str] = frozenset({"ES256"})
+KEY_CARRYING_HEADERS: frozenset[str] = frozenset({"jwk", "jku", "x5u", "x5c"})
+
+_ECDSA_SHA256 = ec.ECDSA(hashes.SHA256())
+_HALF = 32
+# Order of the P-256 group: needed to describe (and test) the s -> n - s malleation.
+P256_ORDER = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
+
+
+@dataclass(frozen=True, slots=True)
+class UnverifiedJws:
+    """A parsed but NOT verified compact JWS. Nothing in it may be trusted yet."""
+
+    header: dict[str, Any]
+    payload: bytes
+    signing_input: bytes
+    signature: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class VerifiedJws:
+    header: dict[str, Any]
+    payload: bytes
+    signed_content_digest: ContentDigest
+
+
+def signing_input_digest(signing_input: bytes) -> ContentDigest:
+    return ContentDigest(hashlib.sha256(signing_input).digest())
+
+
+def signed_content_digest(unverified_token: str) -> ContentDigest:
+    """Digest of ``header.payload`` of a compact JWS (does NOT verify it)."""
+    head, sep, _ = unverified_token.rpartition(".")
+    if not sep or head.count(".") != 1:
+        raise JwsError("not a compact JWS")
+    try:
+        return signing_input_digest(head.encode("ascii"))
+    except UnicodeEncodeError as exc:
+        raise JwsError("compact JWS is not ASCII") from exc
+
+
+def parse_compact(unverified_token: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> UnverifiedJws:
+    """Split and decode a compact JWS; checks form only, not the signature or the header policy."""
+    if len(unverified_token) > max_bytes:
+        raise JwsError(f"compact JWS exceeds {max_bytes} characters")
+    parts = unverified_token.split(".")
+    if len(parts) != 3:
+        raise JwsError("compact JWS must have three parts")
+    head_b64, payload_b64, sig_b64 = parts
+    try:
+        header = loads_strict(b64url_decode(head_b64), max_bytes=max_bytes)
+        payload = b64url_decode(payload_b64)
+        signature = b64url_decode(sig_b64)
+        signing_input = f"{head_b64}.{payload_b64}".encode("ascii")
+    except EncodingError as exc:
+        raise JwsError(f"compact JWS part is not base64url: {exc}") from exc
+    except UnicodeEncodeError as exc:  # pragma: no cover - b64 check already enforces ASCII
+        raise JwsError("compact JWS is not ASCII") from exc
+    except JsonError as exc:
+        if type(exc) is not JsonError:
+            raise  # duplicate key / too large / too deep keep their specific reason
+        raise JwsError(f"JWS header is not JSON: {exc}") from exc
+    if not isinstance(header, dict):
+        raise JwsError("JWS header is not a JSON object")
+    return UnverifiedJws(header, payload, signing_input, signature)
+
+
+def check_header(
+    header: Mapping[str, Any],
+    *,
+    allowed_algs: frozenset[str] = DEFAULT_ALGS,
+    allowed_header_keys: frozenset[str] = frozenset(),
+    understood_crit: frozenset[str] = frozenset(),
+) -> None:
+    """Apply the header policy: alg allow-list, key-carrying headers, ``crit``."""
+    alg = header.get("alg")
+    if not isinstance(alg, str) or alg not in allowed_algs or alg not in DEFAULT_ALGS:
+        raise AlgorithmNotAllowedError(f"JWS alg {str(alg)[:20]!r} is not allowed")
+    forbidden = (KEY_CARRYING_HEADERS - allowed_header_keys) & header.keys()
+    if forbidden:
+        raise ForbiddenHeaderError(f"JWS header carries forbidden key parameter(s) {sorted(forbidden)}")
+    if "crit" in header:
+        crit = header["crit"]
+        if not isinstance(crit, list) or not crit or not all(isinstance(c, str) for c in crit):
+            raise JwsError("JWS crit must be a non-empty list of strings")
+        unknown = [c for c in crit if c not in understood_crit or c not in header]
+        if unknown:
+            raise CritNotUnderstoodError(f"JWS crit names parameters we do not understand: {unknown[:5]}")
+
+
+def verify_signature(unverified: UnverifiedJws, key: PublicKey) -> ContentDigest:
+    """Check the raw r||s ES256 signature; return the signed-content digest."""
+    sig = unverified.signature
+    if len(sig) != 2 * _HALF:
+        raise SignatureInvalidError("ES256 signature must be 64 bytes")
+    der = encode_dss_signature(int.from_bytes(sig[:_HALF], "big"), int.from_bytes(sig[_HALF:], "big"))
+    try:
+        key.key.verify(der, unverified.signing_input, _ECDSA_SHA256)
+    except InvalidSignature as exc:
+        raise SignatureInvalidError("JWS signature does not verify") from exc
+    return signing_input_digest(unverified.signing_input)
+
+
+def verify_parsed(
+    unverified: UnverifiedJws,
+    key: PublicKey,
+    *,
+    allowed_algs: frozenset[str] = DEFAULT_ALGS,
+    allowed_header_keys: frozenset[str] = frozenset(),
+    understood_crit: frozenset[str] = frozenset(),
+) -> VerifiedJws:
+    check_header(
+        unverified.header,
+        allowed_algs=allowed_algs,
+        allowed_header_keys=allowed_header_keys,
+        understood_crit=understood_crit,
+    )
+    digest = verify_signature(unverified, key)
+    return VerifiedJws(unverified.header, unverified.payload, digest)
+
+
+def verify_compact(
+    unverified_token: str,
+    key: PublicKey,
+    *,
+    allowed_algs: frozenset[str] = DEFAULT_ALGS,
+    allowed_header_keys: frozenset[str] = frozenset(),
+    understood_crit: frozenset[str] = frozenset(),
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> VerifiedJws:
+    """Parse, apply the header policy and verify; returns header, payload bytes and content digest."""
+    return verify_parsed(
+        parse_compact(unverified_token, max_bytes=max_bytes),
+        key,
+        allowed_algs=allowed_algs,
+        allowed_header_keys=allowed_header_keys,
+        understood_crit=understood_crit,
+    )
+
+
+def sign_compact(*, header: Mapping[str, Any], payload: bytes, key: PrivateKey) -> str:
+    """Sign ``payload`` with ES256; ``alg`` is set here, any other header members are kept."""
+    if "alg" in header and header["alg"] != "ES256":
+        raise AlgorithmNotAllowedError("only ES256 signing is supported")
+    full_header = {"alg": "ES256", **{k: v for k, v in header.items() if k != "alg"}}
+    head_b64 = b64url_encode(json.dumps(full_header, separators=(",", ":")).encode("utf-8"))
+    signing_input = f"{head_b64}.{b64url_encode(payload)}"
+    r, s = decode_dss_signature(key.key.sign(signing_input.encode("ascii"), _ECDSA_SHA256))
+    return f"{signing_input}.{b64url_encode(r.to_bytes(_HALF, 'big') + s.to_bytes(_HALF, 'big'))}"

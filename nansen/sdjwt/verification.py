@@ -1,0 +1,185 @@
+"""Verifier side: every check of RFC 9901 section 7.1 / 7.3 plus the SD-JWT VC profile.
+
+Order: size and disclosure-count limits before any parsing; issuer JWT header policy (alg
+allow-list, typ, no key-carrying headers), issuer key via the injected resolver, signature; strict
+payload; ``_sd_alg``; disclosures (strict, each referenced exactly once, no duplicate digests,
+no forbidden names, no overwrites); time claims; profile claims; then the KB-JWT.
+
+Disclosure order carries no meaning (RFC 9901 section 4): without a KB-JWT, reordered disclosures
+give the same result. With a KB-JWT the order is fixed by ``sd_hash``, so reordering is rejected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from nansen.crypto.jsonstrict import loads_strict
+from nansen.crypto.jws import ContentDigest, check_header, parse_compact, verify_signature
+from nansen.crypto.keys import PublicKey
+from nansen.errors import CryptoError, NansenError
+from nansen.sdjwt.compact import UnverifiedParts, split
+from nansen.sdjwt.disclosures import SD_ALG, parse_disclosure
+from nansen.sdjwt.errors import (
+    ClaimNameForbiddenError,
+    HolderKeyMissingError,
+    IssuerKeyUnknownError,
+    KbMissingError,
+    KbUnexpectedError,
+    MalformedError,
+    SdAlgUnsupportedError,
+    SdJwtError,
+    TypInvalidError,
+)
+from nansen.sdjwt.keybinding import KeyBinding, holder_jwk, verify_kb_jwt
+from nansen.sdjwt.policy import SD_JWT_VC, Limits, Profile, check_times, check_vct, translate
+from nansen.sdjwt.processing import ClaimPath, unfold
+
+IssuerKeyResolver = Callable[[Mapping[str, Any], Mapping[str, Any]], PublicKey]
+"""(header, unverified_payload) -> issuer key. Raise a ``NansenError`` when the issuer is unknown."""
+
+DEFAULT_LIMITS = Limits()
+
+
+@dataclass(frozen=True, slots=True)
+class VerifiedSdJwt:
+    """A verified SD-JWT. ``claims`` holds the issuer-signed claims plus the disclosed ones."""
+
+    claims: dict[str, Any]
+    header: dict[str, Any]
+    issuer_payload: dict[str, Any]
+    disclosed_paths: tuple[ClaimPath, ...]
+    holder_jwk: dict[str, Any] | None
+    kb: KeyBinding | None
+    signed_content_digest: ContentDigest
+    kb_digest: ContentDigest | None
+    checks: tuple[str, ...]
+
+
+def _verify_core(
+    parts: UnverifiedParts,
+    *,
+    issuer_key_resolver: IssuerKeyResolver,
+    now: int,
+    clock_skew: int,
+    limits: Limits,
+    profile: Profile,
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any], tuple[ClaimPath, ...], ContentDigest]:
+    try:
+        parsed = parse_compact(parts.jwt, max_bytes=limits.max_bytes)
+        check_header(parsed.header)
+    except CryptoError as exc:
+        raise translate(exc, where="issuer JWT") from exc
+    header = parsed.header
+    if header.get("typ") not in profile.accepted_typs:
+        raise TypInvalidError(f"issuer JWT typ {str(header.get('typ'))[:30]!r} is not accepted")
+    try:
+        unverified_payload = loads_strict(
+            parsed.payload, max_bytes=limits.max_bytes, max_depth=limits.max_depth
+        )
+    except CryptoError as exc:
+        raise translate(exc, where="issuer JWT payload") from exc
+    if not isinstance(unverified_payload, dict):
+        raise MalformedError("issuer JWT payload is not a JSON object")
+    try:
+        key = issuer_key_resolver(header, unverified_payload)
+    except SdJwtError:
+        raise
+    except NansenError as exc:
+        raise IssuerKeyUnknownError(f"no key for this issuer: {exc}") from exc
+    try:
+        digest = verify_signature(parsed, key)
+    except CryptoError as exc:
+        raise translate(exc, where="issuer JWT") from exc
+    payload = unverified_payload  # verified from here on
+    if payload.get("_sd_alg", SD_ALG) != SD_ALG:
+        raise SdAlgUnsupportedError("only _sd_alg sha-256 is supported")
+    disclosures = [
+        parse_disclosure(d, max_bytes=limits.max_bytes, max_depth=limits.max_depth) for d in parts.disclosures
+    ]
+    claims, placed = unfold(payload, disclosures, max_depth=limits.max_depth)
+    paths = tuple(p.path for p in placed.values())
+    if any(len(p) == 1 and p[0] in profile.never_disclosable for p in paths):
+        raise ClaimNameForbiddenError("a claim that must be issuer-signed in the clear was disclosed")
+    check_times(claims, now=now, clock_skew=clock_skew, profile=profile)
+    check_vct(payload, profile)
+    return claims, header, payload, paths, digest
+
+
+_CORE_CHECKS = ("limits", "alg", "typ", "signature", "sd_alg", "disclosures", "times", "profile")
+
+
+def verify_issued(
+    unverified: str,
+    *,
+    issuer_key_resolver: IssuerKeyResolver,
+    now: int,
+    clock_skew: int = 60,
+    limits: Limits = DEFAULT_LIMITS,
+    profile: Profile = SD_JWT_VC,
+) -> VerifiedSdJwt:
+    """Check an SD-JWT as issued (``<jwt>~<d1>~...~``, no KB-JWT), e.g. in the wallet on receipt."""
+    parts = split(unverified, max_bytes=limits.max_bytes, max_disclosures=limits.max_disclosures)
+    if parts.kb_jwt is not None:
+        raise KbUnexpectedError("an issued SD-JWT must end with '~' (no KB-JWT)")
+    claims, header, payload, paths, digest = _verify_core(
+        parts,
+        issuer_key_resolver=issuer_key_resolver,
+        now=now,
+        clock_skew=clock_skew,
+        limits=limits,
+        profile=profile,
+    )
+    jwk = holder_jwk(payload)
+    return VerifiedSdJwt(claims, header, payload, paths, jwk, None, digest, None, _CORE_CHECKS)
+
+
+def verify_presentation(
+    unverified: str,
+    *,
+    issuer_key_resolver: IssuerKeyResolver,
+    expected_aud: str,
+    expected_nonce: str,
+    now: int,
+    clock_skew: int = 60,
+    kb_max_age: int = 300,
+    require_key_binding: bool = True,
+    limits: Limits = DEFAULT_LIMITS,
+    profile: Profile = SD_JWT_VC,
+) -> VerifiedSdJwt:
+    """Verify a presentation ``<jwt>~<d...>~<kb-jwt>`` completely or raise an ``SdJwtError``.
+
+    A KB-JWT, when present, is always verified (even if ``require_key_binding`` is False).
+    """
+    parts = split(unverified, max_bytes=limits.max_bytes, max_disclosures=limits.max_disclosures)
+    if parts.kb_jwt is None and require_key_binding:
+        raise KbMissingError("a Key Binding JWT is required")
+    claims, header, payload, paths, digest = _verify_core(
+        parts,
+        issuer_key_resolver=issuer_key_resolver,
+        now=now,
+        clock_skew=clock_skew,
+        limits=limits,
+        profile=profile,
+    )
+    jwk = holder_jwk(payload)
+    kb: KeyBinding | None = None
+    if parts.kb_jwt is not None:
+        if jwk is None:
+            raise HolderKeyMissingError("a KB-JWT was presented but the credential has no cnf.jwk")
+        kb = verify_kb_jwt(
+            parts.kb_jwt,
+            jwk=jwk,
+            sd_hash_input=parts.sd_hash_input,
+            expected_aud=expected_aud,
+            expected_nonce=expected_nonce,
+            now=now,
+            clock_skew=clock_skew,
+            kb_max_age=kb_max_age,
+            limits=limits,
+        )
+    checks = (*_CORE_CHECKS, "key_binding") if kb else _CORE_CHECKS
+    return VerifiedSdJwt(
+        claims, header, payload, paths, jwk, kb, digest, kb.kb_digest if kb else None, checks
+    )

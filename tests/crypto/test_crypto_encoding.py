@@ -1,0 +1,90 @@
+"""base64url and strict JSON: round trips and refusals."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from nansen.crypto.b64 import b64url_decode, b64url_encode
+from nansen.crypto.errors import (
+    DuplicateKeyError,
+    EncodingError,
+    JsonError,
+    JsonTooDeepError,
+    JsonTooLargeError,
+)
+from nansen.crypto.jsonstrict import json_depth, loads_strict
+
+
+@given(st.binary(max_size=200))
+def test_b64_round_trip(data: bytes) -> None:
+    text = b64url_encode(data)
+    assert "=" not in text
+    assert b64url_decode(text) == data
+
+
+@given(st.text(max_size=40))
+def test_b64_decode_accepts_only_canonical_text(text: str) -> None:
+    try:
+        data = b64url_decode(text)
+    except EncodingError:
+        return
+    assert b64url_encode(data) == text
+
+
+@pytest.mark.parametrize(
+    "bad",
+    ["YQ==", "YQ=", "Y Q", "YQ\n", "a+b/", "abcde", "YR", "YWJ", "é"],
+    ids=[
+        "padding2",
+        "padding1",
+        "space",
+        "newline",
+        "std-alphabet",
+        "len-mod-4-1",
+        "bits2",
+        "bits3",
+        "non-ascii",
+    ],
+)
+def test_b64_refuses(bad: str) -> None:
+    with pytest.raises(EncodingError):
+        b64url_decode(bad)
+
+
+def test_b64_matches_stdlib() -> None:
+    assert b64url_decode("_-8") == base64.urlsafe_b64decode("_-8=")
+
+
+def test_json_refuses_duplicate_keys_at_any_depth() -> None:
+    with pytest.raises(DuplicateKeyError, match="'a'"):
+        loads_strict('{"x": [{"a": 1, "a": 2}]}')
+
+
+@pytest.mark.parametrize("bad", ["NaN", "[Infinity]", '{"a": -Infinity}', "{", "", '{"a":1}x', b"\xff"])
+def test_json_refuses_malformed(bad: str | bytes) -> None:
+    with pytest.raises(JsonError):
+        loads_strict(bad)
+
+
+def test_json_limits() -> None:
+    with pytest.raises(JsonTooLargeError):
+        loads_strict("[" + "1," * 100 + "1]", max_bytes=50)
+    with pytest.raises(JsonTooDeepError):
+        loads_strict("[" * 10 + "]" * 10, max_depth=9)
+    with pytest.raises(JsonTooDeepError):
+        loads_strict("[" * 100_000 + "]" * 100_000, max_bytes=10**6)
+    assert loads_strict("[" * 9 + "]" * 9, max_depth=9) is not None
+
+
+def test_json_huge_integer_is_a_json_error() -> None:
+    with pytest.raises(JsonError):
+        loads_strict("1" * 5000)
+
+
+def test_json_depth() -> None:
+    assert json_depth(1) == 0
+    assert json_depth({"a": [1, {"b": {}}]}) == 4
