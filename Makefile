@@ -6,9 +6,17 @@ FORGE := node_modules/.bin/forge
 export NANSEN_DATA_DIR ?= .data/demo
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup demo test test-python test-contracts lint contracts bench clean
+.PHONY: setup system-deps demo test test-python test-contracts lint contracts bench clean
 
 setup: $(VENV)/.installed node_modules/.installed
+
+# PostgreSQL (storage tests) and docker-compose (compose file validation) from Debian packages.
+# Installed where we may (root, as in CI); elsewhere those tests skip with a loud notice.
+system-deps:
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && command -v docker-compose >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql docker-compose >/dev/null; \
+	else echo "NOTICE: PostgreSQL or docker-compose missing and not root: those tests will be skipped"; fi
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,7 +43,7 @@ test-contracts: node_modules/.installed
 test-python: setup
 	$(BIN)/pytest
 
-test: setup lint test-contracts test-python
+test: setup system-deps lint test-contracts test-python
 
 demo: setup
 	$(BIN)/nansen dev bootstrap

@@ -65,6 +65,14 @@ class ChainMirror:
         self._synced_at = 0.0
 
     # -- reads: no RPC -----------------------------------------------------------------------
+    @property
+    def chain_id(self) -> int:
+        return self._deployment.chain_id
+
+    @property
+    def credential_registry(self) -> str:
+        return self._deployment.credential_registry
+
     def issuer_by_id(self, issuer_id: str) -> IssuerRecord | None:
         address = self._issuer_ids.get(issuer_id)
         return self._issuers.get(address) if address else None

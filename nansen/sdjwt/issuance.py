@@ -90,20 +90,24 @@ class _Builder:
         return out
 
 
-def issue_sd_jwt(
+@dataclass(frozen=True, slots=True)
+class PreparedSdJwt:
+    """An SD-JWT payload with its disclosures, not yet signed (so a batch can anchor it first)."""
+
+    body: dict[str, Any]
+    disclosures: tuple[Disclosure, ...]
+
+
+def prepare_sd_jwt(
     *,
     payload: Mapping[str, Any],
     disclosable: Collection[ClaimPath],
-    signer_key: PrivateKey,
-    kid: str | None,
-    typ: str = TYP_SD_JWT_VC,
     decoys: int = 0,
     holder_key: PublicKey | None = None,
     never_disclosable: frozenset[str] = NEVER_DISCLOSABLE,
-    extra_header: Mapping[str, Any] | None = None,
     random: RandomSource = secrets,  # the module satisfies the protocol
-) -> IssuedSdJwt:
-    """Sign an SD-JWT. ``decoys`` decoy digests are added to every ``_sd`` array.
+) -> PreparedSdJwt:
+    """Builds the issuer-signed body: disclosable claims replaced by digests, ``_sd_alg`` set.
 
     ``holder_key`` sets ``cnf.jwk`` (needed for key binding). Unknown paths, reserved names and
     disclosable top-level claims in ``never_disclosable`` raise ``IssuanceError``.
@@ -125,6 +129,24 @@ def issue_sd_jwt(
     if unknown:
         raise IssuanceError(f"disclosable paths not found in the payload: {sorted(map(str, unknown))[:5]}")
     body["_sd_alg"] = SD_ALG
+    return PreparedSdJwt(body, tuple(builder.made))
+
+
+def sign_prepared(
+    prepared: PreparedSdJwt,
+    *,
+    signer_key: PrivateKey,
+    kid: str | None,
+    typ: str = TYP_SD_JWT_VC,
+    extra_claims: Mapping[str, Any] | None = None,
+    extra_header: Mapping[str, Any] | None = None,
+) -> IssuedSdJwt:
+    """Signs a prepared body, adding ``extra_claims`` (always disclosed, e.g. an anchor proof)."""
+    body = dict(prepared.body)
+    for name, value in (extra_claims or {}).items():
+        if name in body:
+            raise IssuanceError(f"extra claim {name!r} would overwrite a claim of the payload")
+        body[name] = value
     header: dict[str, Any] = {**(extra_header or {}), "typ": typ}
     if kid is not None:
         header["kid"] = kid
@@ -133,6 +155,30 @@ def issue_sd_jwt(
     except (TypeError, ValueError) as exc:
         raise IssuanceError(f"payload is not JSON-serialisable: {exc}") from exc
     jwt = sign_compact(header=header, payload=payload_bytes.encode("utf-8"), key=signer_key)
-    disclosures = tuple(builder.made)
-    compact = join(jwt, [d.encoded for d in disclosures])
-    return IssuedSdJwt(compact, jwt, disclosures, signed_content_digest(jwt))
+    compact = join(jwt, [d.encoded for d in prepared.disclosures])
+    return IssuedSdJwt(compact, jwt, prepared.disclosures, signed_content_digest(jwt))
+
+
+def issue_sd_jwt(
+    *,
+    payload: Mapping[str, Any],
+    disclosable: Collection[ClaimPath],
+    signer_key: PrivateKey,
+    kid: str | None,
+    typ: str = TYP_SD_JWT_VC,
+    decoys: int = 0,
+    holder_key: PublicKey | None = None,
+    never_disclosable: frozenset[str] = NEVER_DISCLOSABLE,
+    extra_header: Mapping[str, Any] | None = None,
+    random: RandomSource = secrets,  # the module satisfies the protocol
+) -> IssuedSdJwt:
+    """Sign an SD-JWT in one step. ``decoys`` decoy digests are added to every ``_sd`` array."""
+    prepared = prepare_sd_jwt(
+        payload=payload,
+        disclosable=disclosable,
+        decoys=decoys,
+        holder_key=holder_key,
+        never_disclosable=never_disclosable,
+        random=random,
+    )
+    return sign_prepared(prepared, signer_key=signer_key, kid=kid, typ=typ, extra_header=extra_header)

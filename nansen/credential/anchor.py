@@ -1,0 +1,68 @@
+"""The anchor claim: which on-chain root commits to this credential, and the inclusion proof.
+
+The leaf binds the exact signed content: SHA-256 leaf hash of the RFC 8785 canonical JSON of the
+issuer-signed payload without the ``anchor`` claim (digests of disclosures included, so every
+disclosure is bound too).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from eth_utils import is_hex_address, to_checksum_address
+
+from nansen.canonical import canonicalize
+from nansen.crypto.b64 import b64url_decode, b64url_encode
+from nansen.errors import CredentialError, NansenError
+from nansen.merkle import InclusionProof, leaf_hash
+
+ANCHOR_CLAIM = "anchor"
+
+
+class AnchorClaimError(CredentialError):
+    reason = "anchor_malformed"
+
+
+@dataclass(frozen=True, slots=True)
+class AnchorClaim:
+    chain_id: int
+    registry: str  # CredentialRegistry address, checksummed
+    root: bytes
+    proof: InclusionProof
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "chain_id": self.chain_id,
+            "registry": self.registry,
+            "root": b64url_encode(self.root),
+            "proof": self.proof.to_json(),
+        }
+
+
+def content_leaf(payload: Mapping[str, Any]) -> bytes:
+    """The Merkle leaf hash of a payload, ignoring its anchor claim."""
+    unanchored = {k: v for k, v in payload.items() if k != ANCHOR_CLAIM}
+    return leaf_hash(canonicalize(unanchored))
+
+
+def parse_anchor_claim(unverified: Any) -> AnchorClaim:
+    if not isinstance(unverified, Mapping):
+        raise AnchorClaimError("the credential has no anchor claim object")
+    try:
+        chain_id = unverified["chain_id"]
+        registry = unverified["registry"]
+        root = b64url_decode(unverified["root"])
+        proof = InclusionProof.from_json(unverified["proof"])
+    except (KeyError, TypeError) as exc:
+        raise AnchorClaimError(f"anchor claim is missing or mistypes a member: {exc}") from exc
+    except NansenError as exc:
+        raise AnchorClaimError(f"anchor claim is malformed: {exc.message}") from exc
+    if not isinstance(chain_id, int) or isinstance(chain_id, bool) or chain_id <= 0:
+        raise AnchorClaimError("anchor chain_id must be a positive integer")
+    if not isinstance(registry, str) or not is_hex_address(registry):
+        raise AnchorClaimError("anchor registry must be an address")
+    if len(root) != 32:
+        raise AnchorClaimError("anchor root must be 32 bytes")
+    return AnchorClaim(chain_id, to_checksum_address(registry), root, proof)

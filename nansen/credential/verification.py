@@ -1,0 +1,249 @@
+"""Verifier side: a presentation checked against the chain mirror alone.
+
+Order: issuer key from the registry (accredited issuer, known key) -> SD-JWT and KB-JWT checks
+(signature, disclosures, key binding, validity period) -> issuer trust (active now, key valid at
+``iat`` and at anchoring time) -> anchor proof against a root that issuer anchored -> status.
+Anything the mirror cannot vouch for because it is older than ``max_staleness`` is "unknown",
+never "valid".
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from nansen.chain.records import CredentialStatus, IssuerRecord, SigningKeyRecord
+from nansen.credential.anchor import ANCHOR_CLAIM, AnchorClaimError, content_leaf, parse_anchor_claim
+from nansen.credential.checks import check_for_reason
+from nansen.credential.result import (
+    NOT_REQUESTED,
+    ChainFreshness,
+    Check,
+    CheckName,
+    Outcome,
+    VerificationResult,
+    verdict_of,
+)
+from nansen.credential.status_claim import StatusClaimError, parse_status_index
+from nansen.credential.trust import TrustSource
+from nansen.crypto.b64 import b64url_decode
+from nansen.crypto.keys import PublicKey, public_key_from_raw
+from nansen.errors import NansenError
+from nansen.merkle import verify_proof
+from nansen.sdjwt.errors import SdJwtError
+from nansen.sdjwt.policy import Limits
+from nansen.sdjwt.verification import VerifiedSdJwt, verify_issued, verify_presentation
+
+STATUS_LIST_SIZE = 1 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class VerificationPolicy:
+    max_staleness: float = 30.0  # seconds the mirror may lag before status/anchor become unknown
+    clock_skew: int = 60
+    kb_max_age: int = 300
+    status_list_size: int = STATUS_LIST_SIZE
+    limits: Limits = field(default_factory=Limits)
+
+
+class _IssuerLookupError(NansenError):
+    def __init__(self, check: Check) -> None:
+        super().__init__(check.reason)
+        self.check = check
+
+
+@dataclass(slots=True)
+class _Resolved:
+    issuer: IssuerRecord | None = None
+    key: SigningKeyRecord | None = None
+
+
+class CredentialVerifier:
+    def __init__(
+        self,
+        trust: TrustSource,
+        *,
+        policy: VerificationPolicy | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._trust = trust
+        self._policy = policy or VerificationPolicy()
+        self._clock = clock
+        self._key_cache: dict[tuple[str, bytes], PublicKey] = {}
+
+    def verify_presentation(self, unverified: str, *, audience: str, nonce: str) -> VerificationResult:
+        """A holder's presentation with a KB-JWT bound to ``audience`` and ``nonce``."""
+        policy = self._policy
+        return self._verify(
+            lambda resolver, now: verify_presentation(
+                unverified,
+                issuer_key_resolver=resolver,
+                expected_aud=audience,
+                expected_nonce=nonce,
+                now=now,
+                clock_skew=policy.clock_skew,
+                kb_max_age=policy.kb_max_age,
+                limits=policy.limits,
+            ),
+            key_binding=True,
+        )
+
+    def verify_issued(self, unverified: str) -> VerificationResult:
+        """An issued credential without key binding (the wallet checks what it receives)."""
+        policy = self._policy
+        return self._verify(
+            lambda resolver, now: verify_issued(
+                unverified,
+                issuer_key_resolver=resolver,
+                now=now,
+                clock_skew=policy.clock_skew,
+                limits=policy.limits,
+            ),
+            key_binding=False,
+        )
+
+    # ------------------------------------------------------------------------------------------
+    def _verify(self, run: Callable[[Any, int], VerifiedSdJwt], *, key_binding: bool) -> VerificationResult:
+        freshness = self._trust.freshness()
+        fresh = freshness.within(self._policy.max_staleness)
+        chain_freshness = ChainFreshness(freshness.block_number, freshness.block_time, freshness.age)
+        resolved = _Resolved()
+        try:
+            verified = run(self._resolver(resolved, fresh), int(self._clock()))
+        except SdJwtError as exc:
+            cause = exc.__cause__ if isinstance(exc.__cause__, _IssuerLookupError) else None
+            failed = cause.check if cause else Check(check_for_reason(exc.reason), Outcome.FAILED, exc.reason)
+            return self._early_result(failed, resolved, chain_freshness, key_binding)
+        checks = [
+            Check(CheckName.SIGNATURE, Outcome.PASSED, "ok"),
+            Check(CheckName.DISCLOSURES, Outcome.PASSED, "ok"),
+            Check(
+                CheckName.KEY_BINDING,
+                Outcome.PASSED if key_binding else Outcome.NOT_CHECKED,
+                "ok" if key_binding else NOT_REQUESTED,
+            ),
+            Check(CheckName.VALIDITY_PERIOD, Outcome.PASSED, "ok"),
+        ]
+        issuer, key = resolved.issuer, resolved.key
+        assert issuer is not None and key is not None  # the resolver set both or raised
+        payload = verified.issuer_payload
+        checks.append(self._issuer_trust(issuer, key, payload, fresh))
+        anchor_check, anchored_at = self._anchor(issuer, payload, fresh)
+        if anchored_at is not None and not key.valid_at(anchored_at):
+            anchor_check = Check(CheckName.ANCHOR, Outcome.FAILED, "key_not_valid_at_anchoring")
+        checks.append(anchor_check)
+        checks.append(self._status(issuer, payload, fresh))
+        final = tuple(checks)
+        claims = {k: v for k, v in verified.claims.items() if k not in (ANCHOR_CLAIM, "cnf", "status")}
+        return VerificationResult(
+            verdict=verdict_of(final),
+            checks=final,
+            issuer_name=issuer.name,
+            issuer_id=issuer.issuer_id,
+            vct=payload.get("vct"),
+            claims=claims,
+            freshness=chain_freshness,
+            signed_content_digest=verified.signed_content_digest,
+            kb_digest=verified.kb_digest,
+        )
+
+    def _resolver(
+        self, resolved: _Resolved, fresh: bool
+    ) -> Callable[[Mapping[str, Any], Mapping[str, Any]], PublicKey]:
+        def resolve(header: Mapping[str, Any], unverified_payload: Mapping[str, Any]) -> PublicKey:
+            def refuse(reason: str) -> _IssuerLookupError:
+                # an issuer or key the mirror does not know may just be newer than a stale mirror
+                outcome = Outcome.FAILED if fresh else Outcome.UNKNOWN
+                return _IssuerLookupError(
+                    Check(CheckName.ISSUER_TRUST, outcome, reason if fresh else "mirror_stale")
+                )
+
+            issuer_id = unverified_payload.get("iss")
+            issuer = self._trust.issuer_by_id(issuer_id) if isinstance(issuer_id, str) else None
+            if issuer is None:
+                raise refuse("issuer_not_accredited")
+            try:
+                kid = b64url_decode(str(header.get("kid", "")))
+            except NansenError:
+                kid = b""
+            key = self._trust.signing_key(issuer.address, kid) if len(kid) == 32 else None
+            if key is None:
+                raise refuse("key_unknown")
+            resolved.issuer, resolved.key = issuer, key
+            cached = self._key_cache.get((issuer.address, kid))
+            if cached is None:
+                cached = self._key_cache[(issuer.address, kid)] = public_key_from_raw(key.public_key)
+            return cached
+
+        return resolve
+
+    def _issuer_trust(
+        self, issuer: IssuerRecord, key: SigningKeyRecord, payload: Mapping[str, Any], fresh: bool
+    ) -> Check:
+        if not issuer.accredited:
+            return Check(CheckName.ISSUER_TRUST, Outcome.FAILED, "issuer_not_accredited")
+        if issuer.suspended:
+            return Check(CheckName.ISSUER_TRUST, Outcome.FAILED, "issuer_suspended")
+        iat = payload.get("iat")
+        if not isinstance(iat, int) or not key.valid_at(iat):
+            return Check(CheckName.ISSUER_TRUST, Outcome.FAILED, "key_not_valid_at_issuance")
+        if not fresh:
+            return Check(CheckName.ISSUER_TRUST, Outcome.UNKNOWN, "mirror_stale")
+        return Check(CheckName.ISSUER_TRUST, Outcome.PASSED, "ok")
+
+    def _anchor(
+        self, issuer: IssuerRecord, payload: Mapping[str, Any], fresh: bool
+    ) -> tuple[Check, int | None]:
+        try:
+            anchor = parse_anchor_claim(payload.get(ANCHOR_CLAIM))
+        except AnchorClaimError as exc:
+            return Check(CheckName.ANCHOR, Outcome.FAILED, exc.reason), None
+        if anchor.chain_id != self._trust.chain_id or anchor.registry != self._trust.credential_registry:
+            return Check(CheckName.ANCHOR, Outcome.FAILED, "anchor_other_registry"), None
+        if not verify_proof(leaf_hash=content_leaf(payload), proof=anchor.proof, root=anchor.root):
+            return Check(CheckName.ANCHOR, Outcome.FAILED, "proof_mismatch"), None
+        batch = self._trust.batch(anchor.root)
+        if batch is None:
+            outcome = Outcome.FAILED if fresh else Outcome.UNKNOWN
+            return Check(CheckName.ANCHOR, outcome, "root_not_anchored" if fresh else "mirror_stale"), None
+        if batch.issuer != issuer.address:
+            return Check(CheckName.ANCHOR, Outcome.FAILED, "root_of_other_issuer"), None
+        if anchor.proof.leaf_count != batch.count:
+            return Check(CheckName.ANCHOR, Outcome.FAILED, "batch_size_mismatch"), None
+        return Check(CheckName.ANCHOR, Outcome.PASSED, "ok"), batch.anchored_at
+
+    def _status(self, issuer: IssuerRecord, payload: Mapping[str, Any], fresh: bool) -> Check:
+        try:
+            index = parse_status_index(
+                payload.get("status"), issuer_id=issuer.issuer_id, list_size=self._policy.status_list_size
+            )
+        except StatusClaimError as exc:
+            return Check(CheckName.STATUS, Outcome.FAILED, exc.reason)
+        status = self._trust.status(issuer.address, index)
+        if status is CredentialStatus.REVOKED:
+            return Check(CheckName.STATUS, Outcome.FAILED, "revoked")  # revoked is final: stale or not
+        if not fresh:
+            return Check(CheckName.STATUS, Outcome.UNKNOWN, "mirror_stale")
+        if status is CredentialStatus.SUSPENDED:
+            return Check(CheckName.STATUS, Outcome.FAILED, "suspended")
+        if status is not CredentialStatus.VALID:
+            return Check(CheckName.STATUS, Outcome.FAILED, "status_invalid")
+        return Check(CheckName.STATUS, Outcome.PASSED, "ok")
+
+    def _early_result(
+        self, failed: Check, resolved: _Resolved, freshness: ChainFreshness, key_binding: bool
+    ) -> VerificationResult:
+        checks = tuple(
+            failed if name == failed.name else Check(name, Outcome.NOT_CHECKED, "not_reached")
+            for name in CheckName
+        )
+        issuer = resolved.issuer
+        return VerificationResult(
+            verdict=verdict_of(checks),
+            checks=checks,
+            issuer_name=issuer.name if issuer else None,
+            issuer_id=issuer.issuer_id if issuer else None,
+            freshness=freshness,
+        )

@@ -1,0 +1,144 @@
+"""Binary Merkle tree over SHA-256 with separate leaf and node domains.
+
+leaf = sha256(0x00 || data), node = sha256(0x01 || left || right): a leaf can never pass for an
+inner node (no second-preimage forgery). The tree is positional; an odd node at the end of a level
+is promoted unchanged, so a proof for it has no sibling at that level. The sibling count is fixed
+by (index, leaf_count), so a proof cannot claim another position or batch size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from hashlib import sha256
+from typing import Any
+
+from nansen.crypto.b64 import b64url_decode, b64url_encode
+from nansen.errors import MerkleError, NansenError
+
+MAX_DEPTH = 32
+MAX_LEAVES = 1 << MAX_DEPTH
+_LEAF, _NODE = b"\x00", b"\x01"
+
+
+class MerkleProofError(MerkleError):
+    reason = "proof_malformed"
+
+
+def leaf_hash(data: bytes) -> bytes:
+    return sha256(_LEAF + data).digest()
+
+
+def node_hash(left: bytes, right: bytes) -> bytes:
+    return sha256(_NODE + left + right).digest()
+
+
+def _path_length(index: int, leaf_count: int) -> int:
+    """How many siblings the proof of ``index`` has in a tree of ``leaf_count`` leaves."""
+    length = 0
+    while leaf_count > 1:
+        if not (index == leaf_count - 1 and leaf_count % 2 == 1):  # promoted without a sibling
+            length += 1
+        index //= 2
+        leaf_count = (leaf_count + 1) // 2
+    return length
+
+
+@dataclass(frozen=True, slots=True)
+class InclusionProof:
+    index: int
+    leaf_count: int
+    siblings: tuple[bytes, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "index": self.index,
+            "count": self.leaf_count,
+            "path": [b64url_encode(s) for s in self.siblings],
+        }
+
+    @classmethod
+    def from_json(cls, unverified: Any) -> InclusionProof:
+        if not isinstance(unverified, Mapping) or set(unverified) != {"index", "count", "path"}:
+            raise MerkleProofError("a proof is an object with exactly index, count and path")
+        index, count, path = unverified["index"], unverified["count"], unverified["path"]
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in (index, count)):
+            raise MerkleProofError("proof index and count must be integers")
+        if not 0 < count <= MAX_LEAVES or not 0 <= index < count:
+            raise MerkleProofError("proof index or count out of range")
+        if not isinstance(path, list) or len(path) > MAX_DEPTH:
+            raise MerkleProofError(f"proof path must be a list of at most {MAX_DEPTH} hashes")
+        try:
+            siblings = tuple(b64url_decode(item) for item in path)
+        except (NansenError, TypeError) as exc:
+            raise MerkleProofError("proof path holds a value that is not base64url") from exc
+        if any(len(s) != 32 for s in siblings) or len(siblings) != _path_length(index, count):
+            raise MerkleProofError("proof path does not fit its index and count")
+        return cls(index, count, siblings)
+
+
+class MerkleTree:
+    """All levels of a tree, so every proof is a cheap walk."""
+
+    def __init__(self, leaf_hashes: Sequence[bytes]) -> None:
+        if not leaf_hashes:
+            raise MerkleError("a Merkle tree needs at least one leaf")
+        if len(leaf_hashes) > MAX_LEAVES:
+            raise MerkleError(f"a Merkle tree holds at most {MAX_LEAVES} leaves")
+        levels = [list(leaf_hashes)]
+        while len(levels[-1]) > 1:
+            level = levels[-1]
+            pairs = [node_hash(level[i], level[i + 1]) for i in range(0, len(level) - 1, 2)]
+            if len(level) % 2:
+                pairs.append(level[-1])
+            levels.append(pairs)
+        self._levels = levels
+
+    @property
+    def root(self) -> bytes:
+        return self._levels[-1][0]
+
+    @property
+    def leaf_count(self) -> int:
+        return len(self._levels[0])
+
+    def proof(self, index: int) -> InclusionProof:
+        if not 0 <= index < self.leaf_count:
+            raise MerkleError(f"leaf {index} is not in a tree of {self.leaf_count}")
+        siblings = []
+        position = index
+        for level in self._levels[:-1]:
+            sibling = position ^ 1
+            if sibling < len(level):
+                siblings.append(level[sibling])
+            position //= 2
+        return InclusionProof(index, self.leaf_count, tuple(siblings))
+
+    def all_proofs(self) -> list[InclusionProof]:
+        return [self.proof(i) for i in range(self.leaf_count)]
+
+
+def build_tree(leaf_hashes: Sequence[bytes]) -> MerkleTree:
+    return MerkleTree(leaf_hashes)
+
+
+def compute_root(*, leaf_hash: bytes, proof: InclusionProof) -> bytes:
+    """The root a proof leads to from ``leaf_hash``."""
+    if len(proof.siblings) != _path_length(proof.index, proof.leaf_count):
+        raise MerkleProofError("proof path does not fit its index and count")
+    node, position, count, siblings = leaf_hash, proof.index, proof.leaf_count, iter(proof.siblings)
+    while count > 1:
+        if position % 2:
+            node = sha256(_NODE + next(siblings) + node).digest()
+        elif position + 1 < count:
+            node = sha256(_NODE + node + next(siblings)).digest()
+        position //= 2
+        count = (count + 1) // 2
+    return node
+
+
+def verify_proof(*, leaf_hash: bytes, proof: InclusionProof, root: bytes) -> bool:
+    try:
+        return compute_root(leaf_hash=leaf_hash, proof=proof) == root
+    except MerkleProofError:
+        return False
