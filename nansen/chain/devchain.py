@@ -26,6 +26,10 @@ STATE_FILE = "anvil-state.json"
 PROCESS_FILE = "anvil.json"
 
 
+# chains this process started, so stopping them also reaps them
+_CHILDREN: dict[int, subprocess.Popen[bytes]] = {}
+
+
 @dataclass(frozen=True)
 class DevChain:
     pid: int
@@ -101,13 +105,18 @@ def start(
     ]
     if block_time:
         args += ["--block-time", str(block_time)]
-    log = (data_dir / "anvil.log").open("ab")
-    process = subprocess.Popen(args, stdout=log, stderr=log, stdin=subprocess.DEVNULL, start_new_session=True)  # noqa: S603
+    with (data_dir / "anvil.log").open("ab") as log:
+        process = subprocess.Popen(  # noqa: S603 (our own binary, argument list)
+            args, stdout=log, stderr=log, stdin=subprocess.DEVNULL, start_new_session=True
+        )
+    _CHILDREN[process.pid] = process
     rpc_url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + startup_timeout
     while not rpc_answers(rpc_url):
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
+            process.wait()
+            _CHILDREN.pop(process.pid, None)
             raise ChainError(
                 f"anvil did not start on {rpc_url}",
                 user_message=f"The local chain did not start; see {data_dir / 'anvil.log'}.",
@@ -152,11 +161,19 @@ def stop(data_dir: Path, *, timeout: float = 10.0) -> bool:
         time.sleep(0.05)
     else:
         os.kill(pid, signal.SIGKILL)
+    child = _CHILDREN.pop(pid, None)
+    if child is not None:
+        child.wait(timeout)
     (data_dir / PROCESS_FILE).unlink(missing_ok=True)
     return True
 
 
 def _reap(pid: int) -> None:
+    child = _CHILDREN.get(pid)
+    if child is not None:
+        if child.poll() is not None:
+            _CHILDREN.pop(pid, None)
+        return
     with contextlib.suppress(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)
 

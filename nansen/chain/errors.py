@@ -8,7 +8,8 @@
     ├── DeploymentError           deployments/<chainId>.json missing or malformed, or no code/impostor code
     ├── ContractRevertedError     a call or transaction reverted with a named custom error
     ├── TransactionFailedError    a mined transaction failed (status 0) — carries the tx hash
-    └── TransactionTimeoutError   no receipt in time — carries the tx hash; nothing is dropped
+    ├── TransactionTimeoutError   no receipt in time — carries the tx hash; nothing is dropped
+    └── StatusUpdateError         a status update that cannot be encoded (before anything is sent)
 """
 
 from __future__ import annotations
@@ -87,3 +88,7 @@ def _show(value: Any) -> str:
     if isinstance(value, bytes):
         return "0x" + value.hex()
     return str(value)
+
+
+class StatusUpdateError(ChainError):
+    """A status update that cannot be encoded; nothing was sent."""

@@ -11,7 +11,7 @@ from web3.exceptions import ContractLogicError, Web3Exception
 from nansen.chain.artifacts import load_artifact
 from nansen.chain.connection import Connection
 from nansen.chain.deployment import Deployment
-from nansen.chain.errors import RpcUnavailableError
+from nansen.chain.errors import RpcUnavailableError, StatusUpdateError
 from nansen.chain.records import BatchRecord, CredentialStatus, IssuerRecord, SigningKeyRecord
 from nansen.chain.revert import decode_revert, revert_data_from
 from nansen.chain.transactions import Receipt, TransactionSender
@@ -141,9 +141,22 @@ class RegistryWriter:
         return self._send(self._registry.credential_registry, "anchorBatch", root, count)
 
     def set_statuses(self, indices: Sequence[int], statuses: Sequence[CredentialStatus]) -> Receipt:
+        """Changes entries of this account's own list; consecutive indices in one word are cheapest."""
         return self._send(
-            self._registry.credential_registry, "setStatuses", list(indices), [int(s) for s in statuses]
+            self._registry.credential_registry, "setStatuses", pack_status_updates(indices, statuses)
         )
+
+
+def pack_status_updates(indices: Sequence[int], statuses: Sequence[CredentialStatus]) -> bytes:
+    """The contract's packed form: per entry a big-endian uint24 index and a uint8 status."""
+    if len(indices) != len(statuses):
+        raise StatusUpdateError(f"{len(indices)} indices but {len(statuses)} statuses")
+    out = bytearray()
+    for index, status in zip(indices, statuses, strict=True):
+        if not 0 <= index < 1 << 24:
+            raise StatusUpdateError(f"status index {index} does not fit the packed form")
+        out += index.to_bytes(3, "big") + int(status).to_bytes(1, "big")
+    return bytes(out)
 
 
 def _named(contract: Any, fn: str, value: Any) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from functools import cache
 from typing import Any
 
 from eth_abi import decode as abi_decode
-from eth_utils import keccak
+from eth_utils import keccak, to_checksum_address
 
 from nansen.chain.artifacts import CONTRACT_NAMES, load_artifact
 from nansen.chain.errors import ContractRevertedError
@@ -37,7 +37,10 @@ def decode_revert(data: bytes, *, tx_hash: str | None = None) -> ContractReverte
     try:
         if selector in _error_table():
             name, types, names = _error_table()[selector]
-            values = abi_decode(types, body)
+            values = [
+                to_checksum_address(v) if t == "address" else v
+                for t, v in zip(types, abi_decode(types, body), strict=True)
+            ]
             return ContractRevertedError(name, dict(zip(names, values, strict=True)), tx_hash=tx_hash)
         if selector == _ERROR_STRING:
             return ContractRevertedError(
