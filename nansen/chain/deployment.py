@@ -8,8 +8,8 @@ import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from eth_abi import encode as abi_encode
-from eth_utils import to_checksum_address
+from eth_abi.abi import encode as abi_encode
+from eth_utils.address import to_checksum_address
 
 from nansen.chain.artifacts import load_artifact, runtime_code_matches
 from nansen.chain.connection import Connection

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Literal
 
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
@@ -33,7 +34,7 @@ def load_account(path: Path, passphrase: str) -> LocalAccount:
     return account
 
 
-def create_keystore(path: Path, passphrase: str, *, kdf: str = "scrypt") -> str:
+def create_keystore(path: Path, passphrase: str, *, kdf: Literal["scrypt", "pbkdf2"] = "scrypt") -> str:
     """Creates a new random account in an encrypted keystore (mode 0600); returns its address.
 
     Refuses to overwrite an existing file, so a key is never lost by a repeated command.

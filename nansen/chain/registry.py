@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from eth_utils import to_checksum_address
+from eth_utils.address import to_checksum_address
 from web3.exceptions import ContractLogicError, Web3Exception
 
 from nansen.chain.artifacts import load_artifact

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from eth_utils import is_hex_address, to_checksum_address
+from eth_utils.address import is_hex_address, to_checksum_address
 
 from nansen.canonical import canonicalize
 from nansen.crypto.b64 import b64url_decode, b64url_encode
