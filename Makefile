@@ -24,8 +24,10 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e . --group dev
 	@touch $@
 
+# `npm ci` refuses this lock: @foundry-rs/anvil lists an optional darwin-amd64 binary package that
+# is not published, so npm install (which follows the lock and tolerates a missing optional) it is.
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	npm install --no-audit --no-fund --loglevel=error
 	@touch $@
 
 contracts: node_modules/.installed
