@@ -1,9 +1,10 @@
-"""Binary Merkle tree over SHA-256 with separate leaf and node domains.
+"""Binary Merkle tree over SHA-256 with separate leaf, node and root domains.
 
 leaf = sha256(0x00 || data), node = sha256(0x01 || left || right): a leaf can never pass for an
-inner node (no second-preimage forgery). The tree is positional; an odd node at the end of a level
-is promoted unchanged, so a proof for it has no sibling at that level. The sibling count is fixed
-by (index, leaf_count), so a proof cannot claim another position or batch size.
+inner node (no second-preimage forgery). The root commits to the leaf count too:
+root = sha256(0x02 || uint64(count) || top), so a proof cannot claim another batch size.
+The tree is positional; an odd node at the end of a level is promoted unchanged, so a proof for
+it has no sibling at that level. The sibling count is fixed by (index, leaf_count).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from nansen.errors import MerkleError, NansenError
 
 MAX_DEPTH = 32
 MAX_LEAVES = 1 << MAX_DEPTH
-_LEAF, _NODE = b"\x00", b"\x01"
+_LEAF, _NODE, _ROOT = b"\x00", b"\x01", b"\x02"
 
 
 class MerkleProofError(MerkleError):
@@ -31,6 +32,10 @@ def leaf_hash(data: bytes) -> bytes:
 
 def node_hash(left: bytes, right: bytes) -> bytes:
     return sha256(_NODE + left + right).digest()
+
+
+def _seal(top: bytes, leaf_count: int) -> bytes:
+    return sha256(_ROOT + leaf_count.to_bytes(8, "big") + top).digest()
 
 
 def _path_length(index: int, leaf_count: int) -> int:
@@ -96,7 +101,7 @@ class MerkleTree:
 
     @property
     def root(self) -> bytes:
-        return self._levels[-1][0]
+        return _seal(self._levels[-1][0], self.leaf_count)
 
     @property
     def leaf_count(self) -> int:
@@ -134,7 +139,7 @@ def compute_root(*, leaf_hash: bytes, proof: InclusionProof) -> bytes:
             node = sha256(_NODE + node + next(siblings)).digest()
         position //= 2
         count = (count + 1) // 2
-    return node
+    return _seal(node, proof.leaf_count)
 
 
 def verify_proof(*, leaf_hash: bytes, proof: InclusionProof, root: bytes) -> bool:
