@@ -81,3 +81,26 @@ json_values = st.recursive(
 def test_canonical_form_is_a_fixed_point(value: object) -> None:
     once = canonicalize(value)
     assert canonicalize(json.loads(once)) == once
+
+
+simple_keys = st.text(alphabet=st.characters(max_codepoint=0xDFFF, exclude_categories=("Cs",)))
+simple_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**53) + 1, 2**53 - 1) | st.text(),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(simple_keys, children, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(simple_values)
+def test_fast_route_is_rfc8785_for_simple_json(value: object) -> None:
+    from nansen.canonical import canonicalize_simple, is_simple_json
+
+    assert is_simple_json(value)
+    assert canonicalize_simple(value) == canonicalize(value)
+
+
+@pytest.mark.parametrize("value", [1.5, {"\ue000": 1}, 2**60, [object()]])
+def test_values_outside_simple_json_are_recognised(value: object) -> None:
+    from nansen.canonical import is_simple_json
+
+    assert not is_simple_json(value)

@@ -7,18 +7,18 @@ disclosure is bound too).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from eth_utils.address import is_hex_address, to_checksum_address
-
-from nansen.canonical import canonicalize
+from nansen.canonical import canonicalize_simple, is_simple_json
 from nansen.crypto.b64 import b64url_decode, b64url_encode
 from nansen.errors import CredentialError, NansenError
 from nansen.merkle import InclusionProof, leaf_hash
 
 ANCHOR_CLAIM = "anchor"
+_ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}")
 
 
 class AnchorClaimError(CredentialError):
@@ -42,9 +42,20 @@ class AnchorClaim:
 
 
 def content_leaf(payload: Mapping[str, Any]) -> bytes:
-    """The Merkle leaf hash of a payload, ignoring its anchor claim."""
+    """The Merkle leaf hash of a payload, ignoring its anchor claim (verifier hot path)."""
     unanchored = {k: v for k, v in payload.items() if k != ANCHOR_CLAIM}
-    return leaf_hash(canonicalize(unanchored))
+    return leaf_hash(canonicalize_simple(unanchored))
+
+
+def issuance_leaf(payload: Mapping[str, Any]) -> bytes:
+    """The leaf of a payload about to be anchored: it must be simple JSON, so that the verifier's
+    fast canonical route and RFC 8785 give the same bytes."""
+    if not is_simple_json(payload):
+        raise CredentialError(
+            "credential payloads must be simple JSON (no floats, safe integers, ordinary member names)"
+        )
+    # for simple JSON the fast route is RFC 8785 (a Hypothesis property in tests/test_canonical.py)
+    return leaf_hash(canonicalize_simple(payload))
 
 
 def parse_anchor_claim(unverified: Any) -> AnchorClaim:
@@ -61,8 +72,8 @@ def parse_anchor_claim(unverified: Any) -> AnchorClaim:
         raise AnchorClaimError(f"anchor claim is malformed: {exc.message}") from exc
     if not isinstance(chain_id, int) or isinstance(chain_id, bool) or chain_id <= 0:
         raise AnchorClaimError("anchor chain_id must be a positive integer")
-    if not isinstance(registry, str) or not is_hex_address(registry):
+    if not isinstance(registry, str) or not _ADDRESS.fullmatch(registry):
         raise AnchorClaimError("anchor registry must be an address")
     if len(root) != 32:
         raise AnchorClaimError("anchor root must be 32 bytes")
-    return AnchorClaim(chain_id, to_checksum_address(registry), root, proof)
+    return AnchorClaim(chain_id, registry, root, proof)

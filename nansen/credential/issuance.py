@@ -7,7 +7,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from nansen.credential.anchor import ANCHOR_CLAIM, AnchorClaim, content_leaf
+from nansen.credential.anchor import ANCHOR_CLAIM, AnchorClaim, issuance_leaf
 from nansen.credential.status_claim import status_claim
 from nansen.crypto.keys import PrivateKey, PublicKey
 from nansen.errors import CredentialError
@@ -57,7 +57,7 @@ def prepare_credential(
     prepared = prepare_sd_jwt(
         payload=payload, disclosable=disclosable, decoys=decoys, holder_key=holder_key, random=random
     )
-    return PreparedCredential(prepared, content_leaf(prepared.body))
+    return PreparedCredential(prepared, issuance_leaf(prepared.body))
 
 
 def complete_credential(

@@ -72,6 +72,7 @@ class CredentialVerifier:
         self._policy = policy or VerificationPolicy()
         self._clock = clock
         self._key_cache: dict[tuple[str, bytes], PublicKey] = {}
+        self._registry = trust.credential_registry.lower()
 
     def verify_presentation(self, unverified: str, *, audience: str, nonce: str) -> VerificationResult:
         """A holder's presentation with a KB-JWT bound to ``audience`` and ``nonce``."""
@@ -200,7 +201,7 @@ class CredentialVerifier:
             anchor = parse_anchor_claim(payload.get(ANCHOR_CLAIM))
         except AnchorClaimError as exc:
             return Check(CheckName.ANCHOR, Outcome.FAILED, exc.reason), None
-        if anchor.chain_id != self._trust.chain_id or anchor.registry != self._trust.credential_registry:
+        if anchor.chain_id != self._trust.chain_id or anchor.registry.lower() != self._registry:
             return Check(CheckName.ANCHOR, Outcome.FAILED, "anchor_other_registry"), None
         if not verify_proof(leaf_hash=content_leaf(payload), proof=anchor.proof, root=anchor.root):
             return Check(CheckName.ANCHOR, Outcome.FAILED, "proof_mismatch"), None
