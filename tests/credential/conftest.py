@@ -1,9 +1,9 @@
-"""Fixtures for credential tests; the in-memory world lives in credential_world.py."""
+"""Fixtures for credential tests; the in-memory world lives in tests/world.py."""
 
 from __future__ import annotations
 
 import pytest
-from credential_world import World, make_world
+from world import World, make_world
 
 
 @pytest.fixture()

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from credential_world import NOW, World
 from jwcrypto import jwk as jwcrypto_jwk
 from jwcrypto import jws as jwcrypto_jws
 from sd_jwt.verifier import SDJWTVerifier
+from world import NOW, World
 
 from nansen.sdjwt.presentation import create_presentation
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from credential_world import ISSUER_ADDRESS, NOW, World
+from world import ISSUER_ADDRESS, NOW, World
 
 from nansen.chain.records import CredentialStatus
 from nansen.credential.result import CheckName, Outcome, Verdict

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field, replace
 
 from nansen.chain.mirror import Freshness
@@ -12,7 +13,7 @@ from nansen.crypto.keys import PrivateKey, generate_private_key
 from nansen.merkle import build_tree
 from nansen.sdjwt.issuance import IssuedSdJwt
 
-NOW = 1_800_000_000
+NOW = int(time.time())  # real time: services under test use the wall clock
 ISSUER_ID = "https://ngo.example"
 ISSUER_ADDRESS = "0x1111111111111111111111111111111111111111"
 REGISTRY = "0x2222222222222222222222222222222222222222"

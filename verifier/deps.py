@@ -1,0 +1,47 @@
+"""Dependencies: the service state, and the officer behind a bearer token."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+
+from nansen.credential.trust import TrustSource
+from nansen.credential.verification import CredentialVerifier
+from verifier.metrics import VerifierMetrics
+from verifier.officers import Officer, OfficerDirectory
+from verifier.settings import VerifierSettings
+from verifier.store import StateStore
+
+
+@dataclass
+class ServiceState:
+    settings: VerifierSettings
+    trust: TrustSource
+    verifier: CredentialVerifier
+    store: StateStore
+    officers: OfficerDirectory
+    metrics: VerifierMetrics
+
+
+def get_state(request: Request) -> ServiceState:
+    state: ServiceState = request.app.state.service
+    return state
+
+
+StateDep = Annotated[ServiceState, Depends(get_state)]
+
+
+def current_officer(request: Request, state: StateDep) -> Officer:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise HTTPException(401, "Sign in: send your officer token as 'Authorization: Bearer <token>'.")
+    officer = state.officers.authenticate(token.strip())
+    if officer is None:
+        raise HTTPException(401, "This officer token is not valid.")
+    return officer
+
+
+CurrentOfficer = Annotated[Officer, Depends(current_officer)]

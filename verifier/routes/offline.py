@@ -1,0 +1,55 @@
+"""Offline verification: the officer gives the holder a nonce and audience, scans the holder's
+QR code, and submits it here. The nonce is single use, as online."""
+
+from __future__ import annotations
+
+import secrets
+
+from fastapi import APIRouter, HTTPException
+
+from nansen.openid4vp.dcql import build_query
+from nansen.openid4vp.request import CLIENT_ID_PREFIX
+from verifier.deps import CurrentOfficer, StateDep
+from verifier.schemas import OfflineChallengePublic, OfflineVerificationCreate
+from verifier.service import verify_for_query
+
+router = APIRouter(prefix="/offline", tags=["officer"])
+
+
+@router.post("/challenges", status_code=201)
+def create_challenge(state: StateDep, officer: CurrentOfficer) -> OfflineChallengePublic:
+    nonce = secrets.token_urlsafe(16)  # 128 bits; short enough to read out or type
+    audience = CLIENT_ID_PREFIX + state.settings.public_url.rstrip("/") + "/offline"
+    stored = state.store.add_request(
+        request_id=secrets.token_urlsafe(24),
+        kind="offline",
+        nonce=nonce,
+        audience=audience,
+        query={},
+        purpose="",
+        ttl=state.settings.request_ttl_seconds,
+    )
+    return OfflineChallengePublic(nonce=nonce, audience=audience, expires_at=int(stored.expires_at))
+
+
+@router.post("/verifications")
+def verify_offline(
+    body: OfflineVerificationCreate, state: StateDep, officer: CurrentOfficer
+) -> dict[str, object]:
+    stored = state.store.find_offline(body.nonce)
+    if stored is None:
+        raise HTTPException(404, "This nonce was not issued by this verifier. Create a new challenge.")
+    if body.audience != stored.audience:
+        raise HTTPException(400, "The audience does not match the challenge.")
+    if not state.store.consume(stored.id):
+        raise HTTPException(409, "This nonce was already used or has expired. Create a new challenge.")
+    query = build_query("credential", body.credential_type, [tuple(p) for p in body.claims]).credentials[0]
+    result = verify_for_query(
+        state.verifier,
+        presentation=body.presentation,
+        query=query,
+        audience=stored.audience,
+        nonce=stored.nonce,
+    )
+    state.metrics.verifications.labels(verdict=result["verdict"]).inc()
+    return result

@@ -1,0 +1,52 @@
+"""Typed settings (prefix NANSEN_VERIFIER_), validated at start-up and injected via create_app."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_state_dir() -> Path:
+    # short-lived wallet requests and results (with the disclosed claims) belong in memory:
+    # /dev/shm is RAM-backed; the temp dir is the fallback where it does not exist
+    shm = Path("/dev/shm")  # noqa: S108 (a private file is created in it, mode 0600 by umask)
+    return shm if shm.is_dir() else Path(tempfile.gettempdir())
+
+
+class VerifierSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="NANSEN_VERIFIER_", extra="ignore")
+
+    environment: Literal["development", "production"] = "development"
+    public_url: str = "http://127.0.0.1:8002"
+    rpc_url: str = "http://127.0.0.1:8545"
+    chain_id: int = 31337
+    deployments_dir: Path = Path("deployments")
+    data_dir: Path = Path(".data/verifier")
+    state_dir: Path = Field(default_factory=_default_state_dir)
+    instance: str = "default"
+    max_staleness_seconds: float = Field(default=30.0, gt=0)
+    sync_interval_seconds: float = Field(default=1.0, gt=0)
+    confirmations: int = Field(default=0, ge=0)
+    request_ttl_seconds: int = Field(default=300, gt=0)
+    result_ttl_seconds: int = Field(default=120, gt=0)
+    max_body_bytes: int = Field(default=64 * 1024, gt=1024)
+    kb_max_age_seconds: int = Field(default=300, gt=0)
+    clock_skew_seconds: int = Field(default=60, ge=0)
+
+    @model_validator(mode="after")
+    def _production_needs_https(self) -> VerifierSettings:
+        if self.environment == "production" and not self.public_url.startswith("https://"):
+            raise ValueError("in production NANSEN_VERIFIER_PUBLIC_URL must be an https URL")
+        return self
+
+    @property
+    def state_db(self) -> Path:
+        return self.state_dir / f"nansen-verifier-{self.instance}.sqlite"
+
+    @property
+    def officers_file(self) -> Path:
+        return self.data_dir / "officers.json"

@@ -1,0 +1,141 @@
+"""Short-lived request and result state shared by the service's worker processes.
+
+SQLite in a RAM-backed directory (see settings.state_dir): a request's nonce is consumed by one
+atomic UPDATE, so of fifty copies of a presentation arriving at once in several workers exactly one
+gets through. Results, which hold the disclosed claims, are deleted when read or when they expire.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS requests (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    nonce TEXT NOT NULL UNIQUE,
+    audience TEXT NOT NULL,
+    query TEXT NOT NULL,
+    purpose TEXT NOT NULL,
+    state TEXT NOT NULL,
+    expires_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS requests_expiry ON requests (expires_at);
+CREATE TABLE IF NOT EXISTS results (
+    request_id TEXT PRIMARY KEY,
+    body TEXT NOT NULL,
+    expires_at REAL NOT NULL
+);
+"""
+
+
+_SELECT_REQUEST = (
+    "SELECT id, kind, nonce, audience, query, purpose, state, expires_at FROM requests WHERE id = ?"
+)
+
+
+@dataclass(frozen=True)
+class StoredRequest:
+    id: str
+    kind: str
+    nonce: str
+    audience: str
+    query: dict[str, Any]
+    purpose: str
+    state: str
+    expires_at: float
+
+
+class StateStore:
+    def __init__(self, path: Path, *, clock: Callable[[], float] = time.time) -> None:
+        self._path = path
+        self._clock = clock
+        self._local = threading.local()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as db:
+            db.executescript(_SCHEMA)
+
+    def _connect(self) -> sqlite3.Connection:
+        db: sqlite3.Connection | None = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self._path, timeout=10, isolation_level=None, check_same_thread=False)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=OFF")  # ephemeral state in RAM: durability is not wanted
+            db.execute("PRAGMA secure_delete=ON")
+            self._local.db = db
+        return db
+
+    def add_request(
+        self,
+        *,
+        request_id: str,
+        kind: str,
+        nonce: str,
+        audience: str,
+        query: dict[str, Any],
+        purpose: str,
+        ttl: float,
+    ) -> StoredRequest:
+        now = self._clock()
+        db = self._connect()
+        db.execute("DELETE FROM requests WHERE expires_at < ?", (now - 3600,))
+        db.execute("DELETE FROM results WHERE expires_at < ?", (now,))
+        db.execute(
+            "INSERT INTO requests VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)",
+            (request_id, kind, nonce, audience, json.dumps(query), purpose, now + ttl),
+        )
+        return StoredRequest(request_id, kind, nonce, audience, query, purpose, "pending", now + ttl)
+
+    def get_request(self, request_id: str) -> StoredRequest | None:
+        row = (
+            self._connect()
+            .execute(
+                _SELECT_REQUEST,
+                (request_id,),
+            )
+            .fetchone()
+        )
+        if row is None:
+            return None
+        return StoredRequest(row[0], row[1], row[2], row[3], json.loads(row[4]), row[5], row[6], row[7])
+
+    def find_offline(self, nonce: str) -> StoredRequest | None:
+        row = (
+            self._connect()
+            .execute("SELECT id FROM requests WHERE nonce = ? AND kind = 'offline'", (nonce,))
+            .fetchone()
+        )
+        return self.get_request(row[0]) if row else None
+
+    def consume(self, request_id: str) -> bool:
+        """Marks a pending, unexpired request used; True only for the one caller that did."""
+        cursor = self._connect().execute(
+            "UPDATE requests SET state = 'used' WHERE id = ? AND state = 'pending' AND expires_at >= ?",
+            (request_id, self._clock()),
+        )
+        return cursor.rowcount == 1
+
+    def put_result(self, request_id: str, body: dict[str, Any], ttl: float) -> None:
+        self._connect().execute(
+            "INSERT OR REPLACE INTO results VALUES (?, ?, ?)",
+            (request_id, json.dumps(body), self._clock() + ttl),
+        )
+
+    def take_result(self, request_id: str) -> dict[str, Any] | None:
+        """The result, deleted as it is read (the officer sees it once; nothing personal is kept)."""
+        db = self._connect()
+        row = db.execute(
+            "DELETE FROM results WHERE request_id = ? AND expires_at >= ? RETURNING body",
+            (request_id, self._clock()),
+        ).fetchone()
+        if row is None:
+            return None
+        db.execute("UPDATE requests SET state = 'read' WHERE id = ?", (request_id,))
+        return dict(json.loads(row[0]))
