@@ -74,13 +74,14 @@ class World:
     issuer_key: PrivateKey
     holder_key: PrivateKey
     kid: str
+    claims: dict[str, object] = field(default_factory=lambda: dict(CLAIMS))
 
     def issue(self, count: int = 3, *, status_index: int = 7, anchor: bool = True) -> list[IssuedSdJwt]:
         prepared = [
             prepare_credential(
                 issuer_id=ISSUER_ID,
                 vct=VCT,
-                claims=CLAIMS,
+                claims=self.claims,
                 disclosable=DISCLOSABLE,
                 holder_key=self.holder_key.public_key(),
                 issued_at=NOW - 100,

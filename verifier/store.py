@@ -138,4 +138,7 @@ class StateStore:
         if row is None:
             return None
         db.execute("UPDATE requests SET state = 'read' WHERE id = ?", (request_id,))
+        # secure_delete zeroes the freed page in the database; the WAL still holds the old page
+        # image until a checkpoint, so flush and truncate it now
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return dict(json.loads(row[0]))
