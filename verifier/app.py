@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import contextlib
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 
 from nansen.chain.connection import connect
 from nansen.chain.deployment import check_deployment, load_deployment
@@ -18,7 +17,7 @@ from nansen.errors import ChainError
 from verifier import problems
 from verifier.body_limit import BodyLimitMiddleware
 from verifier.deps import ServiceState
-from verifier.metrics import VerifierMetrics
+from verifier.metrics import LatencyMiddleware, VerifierMetrics
 from verifier.officers import OfficerDirectory
 from verifier.routes import health, offline, requests, wallet
 from verifier.settings import VerifierSettings
@@ -71,17 +70,7 @@ def create_app(settings: VerifierSettings, *, trust: TrustSource | None = None) 
     for module in (requests, wallet, offline, health):
         app.include_router(module.router)
 
-    @app.middleware("http")
-    async def observe(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        started = time.perf_counter()
-        response = await call_next(request)
-        route = request.scope.get("route")
-        label = getattr(route, "path", "unmatched")
-        service: ServiceState | None = getattr(request.app.state, "service", None)
-        if service is not None:
-            service.metrics.latency.labels(route=label).observe(time.perf_counter() - started)
-        return response
-
+    app.add_middleware(LatencyMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     return app
 

@@ -3,7 +3,11 @@ could carry personal data (no claim names or values, no request ids)."""
 
 from __future__ import annotations
 
+import time
+from typing import Any
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 
 class VerifierMetrics:
@@ -21,3 +25,22 @@ class VerifierMetrics:
         self.latency = Histogram(
             "nansen_http_request_seconds", "HTTP request latency", ["route"], registry=self.registry
         )
+
+
+class LatencyMiddleware:
+    """Pure ASGI (no BaseHTTPMiddleware overhead): observes latency by route template."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        await self.app(scope, receive, send)
+        route: Any = scope.get("route")
+        service = getattr(scope["app"].state, "service", None)
+        if service is not None:
+            label = getattr(route, "path", "unmatched")
+            service.metrics.latency.labels(route=label).observe(time.perf_counter() - started)

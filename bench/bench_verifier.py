@@ -1,0 +1,141 @@
+"""Verifications per second over HTTP: 2 uvicorn workers, distinct presentations, bounded load on
+loopback; a trivial endpoint (/health) measured the same way in the same run as the reference."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from chain_world import chain_issuer
+from world import VCT
+
+from bench import loadgen
+from bench.report import emit
+from nansen.chain import devchain
+from nansen.chain.deployment import save_deployment
+from nansen.sdjwt.presentation import create_presentation
+from verifier.officers import OfficerDirectory
+
+BENCH = "verifier"
+COUNT = int(os.environ.get("NANSEN_BENCH_VERIFICATIONS", "6000"))
+
+
+def _post(url: str, headers: dict[str, str]) -> dict:  # type: ignore[type-arg]
+    request = urllib.request.Request(url, data=b"", headers=headers, method="POST")
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())  # type: ignore[no-any-return]
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        chain = devchain.start(tmp / "chain")
+        server = None
+        try:
+            issuer = chain_issuer(chain)
+            save_deployment(tmp / "deployments", issuer.deployment)
+            port = devchain.free_port()
+            env = {
+                **os.environ,
+                "NANSEN_VERIFIER_RPC_URL": chain.rpc_url,
+                "NANSEN_VERIFIER_CHAIN_ID": str(chain.chain_id),
+                "NANSEN_VERIFIER_DEPLOYMENTS_DIR": str(tmp / "deployments"),
+                "NANSEN_VERIFIER_DATA_DIR": str(tmp / "data"),
+                "NANSEN_VERIFIER_STATE_DIR": str(tmp / "state"),
+                "NANSEN_VERIFIER_PUBLIC_URL": f"http://127.0.0.1:{port}",
+                "NANSEN_VERIFIER_INSTANCE": "bench",
+            }
+            from verifier.settings import VerifierSettings
+
+            token = OfficerDirectory(VerifierSettings(data_dir=tmp / "data").officers_file).add("bench")
+            headers = {"Authorization": f"Bearer {token}"}
+            server = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "uvicorn",
+                    "--factory",
+                    "verifier.app:app_from_environment",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(port),
+                    "--workers",
+                    "2",
+                    "--log-level",
+                    "warning",
+                    "--no-access-log",
+                ],
+                env=env,
+                cwd=ROOT,
+            )
+            base = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    urllib.request.urlopen(base + "/health", timeout=1).read()
+                    break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.2)
+            credentials = [issued for _, issued in issuer.issue(64)]
+            time.sleep(2)  # let both workers' mirrors see the batch
+            now = int(time.time())
+            bodies = []
+            for i in range(COUNT):
+                challenge = _post(base + "/offline/challenges", headers)
+                presentation = create_presentation(
+                    issued=credentials[i % len(credentials)].compact,
+                    disclose=[("nationality",), ("age_over_18",)],
+                    holder_key=issuer.holder,
+                    aud=challenge["audience"],
+                    nonce=challenge["nonce"],
+                    iat=now,
+                )
+                body = json.dumps(
+                    {
+                        "presentation": presentation,
+                        "nonce": challenge["nonce"],
+                        "audience": challenge["audience"],
+                        "credential_type": VCT,
+                        "claims": [["nationality"], ["age_over_18"]],
+                    }
+                ).encode()
+                bodies.append(loadgen.post_json("/offline/verifications", body, headers))
+            result = loadgen.run("127.0.0.1", port, bodies, connections=32)
+            get_health = [b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"] * COUNT
+            reference = loadgen.run("127.0.0.1", port, get_health, connections=32)
+            ok = result.statuses.get(200, 0)
+            emit(
+                BENCH,
+                "http_verifications_per_second",
+                result.rate,
+                "1/s",
+                target=">= 3000",
+                workers=2,
+                statuses=result.statuses,
+            )
+            emit(BENCH, "http_verification_p99_latency", result.percentile(0.99) * 1000, "ms", target="<= 25")
+            emit(BENCH, "http_health_requests_per_second_reference", reference.rate, "1/s")
+            emit(BENCH, "verification_rate_vs_trivial_endpoint", result.rate / reference.rate, "ratio")
+            emit(BENCH, "accepted_verifications", ok, "count", of=COUNT)
+        finally:
+            if server is not None:
+                server.terminate()
+                server.wait(20)
+            devchain.stop(tmp / "chain")
+
+
+if __name__ == "__main__":
+    main()
