@@ -133,3 +133,19 @@ def test_concurrent_sends_share_one_nonce_sequence(registry: Registry, issuer: R
     for thread in threads:
         thread.join(timeout=60)
     assert errors == []
+
+
+def test_unmined_transaction_times_out_with_its_hash(conn: Connection, registry: Registry, new_account) -> None:  # type: ignore[no-untyped-def]
+    from nansen.chain.errors import TransactionTimeoutError
+
+    sender = TransactionSender(conn, new_account(), receipt_timeout=0.5)
+    conn.rpc("evm_setAutomine", [False])  # dev chain only: hold the transaction in the pool
+    try:
+        with pytest.raises(TransactionTimeoutError, match="no receipt for transaction 0x") as info:
+            registry.writer(sender).set_statuses([1], [CredentialStatus.SUSPENDED])
+        assert info.value.tx_hash.startswith("0x") and len(info.value.tx_hash) == 66
+        assert "may still be mined" in info.value.user_message
+    finally:
+        conn.rpc("evm_setAutomine", [True])
+    conn.rpc("evm_mine", [])
+    assert sender.wait(info.value.tx_hash).tx_hash == info.value.tx_hash  # nothing was dropped
