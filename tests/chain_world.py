@@ -40,8 +40,14 @@ class ChainIssuer:
         self.next_index += count
         prepared = [
             prepare_credential(
-                issuer_id=ISSUER_ID, vct=VCT, claims=self.claims, disclosable=DISCLOSABLE,
-                holder_key=self.holder.public_key(), issued_at=now - 5, expires_at=now + 86_400, status_index=i,
+                issuer_id=ISSUER_ID,
+                vct=VCT,
+                claims=self.claims,
+                disclosable=DISCLOSABLE,
+                holder_key=self.holder.public_key(),
+                issued_at=now - 5,
+                expires_at=now + 86_400,
+                status_index=i,
             )
             for i in indices
         ]
@@ -49,10 +55,18 @@ class ChainIssuer:
         self.writer.anchor_batch(tree.root, count)
         kid = str(self.signer.public_key().kid())
         return [
-            (index, complete_credential(
-                p, chain_id=self.conn.chain_id, registry=self.deployment.credential_registry, root=tree.root,
-                proof=tree.proof(i), signer_key=self.signer, kid=kid,
-            ))
+            (
+                index,
+                complete_credential(
+                    p,
+                    chain_id=self.conn.chain_id,
+                    registry=self.deployment.credential_registry,
+                    root=tree.root,
+                    proof=tree.proof(i),
+                    signer_key=self.signer,
+                    kid=kid,
+                ),
+            )
             for i, (index, p) in enumerate(zip(indices, prepared, strict=True))
         ]
 
@@ -71,5 +85,7 @@ def chain_issuer(chain: devchain.DevChain) -> ChainIssuer:
     registry.writer(gov_sender).accredit_issuer(account.address, "Field Office NGO", ISSUER_ID)
     writer = registry.writer(TransactionSender(conn, account))
     signer = generate_private_key()
-    writer.add_key(b64url_decode(str(signer.public_key().kid())), signer.public_key().raw(), int(time.time()) - 60)
+    writer.add_key(
+        b64url_decode(str(signer.public_key().kid())), signer.public_key().raw(), int(time.time()) - 60
+    )
     return ChainIssuer(conn, deployment, registry, writer, signer, generate_private_key())

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from nansen.asgi_limits import BodyLimitMiddleware
 from nansen.chain.connection import connect
 from nansen.chain.deployment import check_deployment, load_deployment
 from nansen.chain.mirror import ChainMirror, MirrorSyncer
@@ -15,7 +16,6 @@ from nansen.credential.trust import TrustSource
 from nansen.credential.verification import CredentialVerifier, VerificationPolicy
 from nansen.errors import ChainError
 from verifier import problems
-from verifier.body_limit import BodyLimitMiddleware
 from verifier.deps import ServiceState
 from verifier.metrics import LatencyMiddleware, VerifierMetrics
 from verifier.officers import OfficerDirectory

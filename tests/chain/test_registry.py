@@ -135,7 +135,9 @@ def test_concurrent_sends_share_one_nonce_sequence(registry: Registry, issuer: R
     assert errors == []
 
 
-def test_unmined_transaction_times_out_with_its_hash(conn: Connection, registry: Registry, new_account) -> None:  # type: ignore[no-untyped-def]
+def test_unmined_transaction_times_out_with_its_hash(
+    conn: Connection, registry: Registry, new_account
+) -> None:  # type: ignore[no-untyped-def]
     from nansen.chain.errors import TransactionTimeoutError
 
     sender = TransactionSender(conn, new_account(), receipt_timeout=0.5)

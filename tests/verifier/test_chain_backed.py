@@ -34,9 +34,15 @@ def setup(tmp_path: Path) -> Iterator[tuple[TestClient, ChainIssuer, dict[str, s
         issuer = chain_issuer(chain)
         save_deployment(tmp_path / "deployments", issuer.deployment)
         settings = VerifierSettings(
-            public_url="https://verifier.example", rpc_url=chain.rpc_url, chain_id=chain.chain_id,
-            deployments_dir=tmp_path / "deployments", data_dir=tmp_path / "data", state_dir=tmp_path / "state",
-            sync_interval_seconds=SYNC, max_staleness_seconds=STALENESS, _env_file=None,  # type: ignore[call-arg]
+            public_url="https://verifier.example",
+            rpc_url=chain.rpc_url,
+            chain_id=chain.chain_id,
+            deployments_dir=tmp_path / "deployments",
+            data_dir=tmp_path / "data",
+            state_dir=tmp_path / "state",
+            sync_interval_seconds=SYNC,
+            max_staleness_seconds=STALENESS,
+            _env_file=None,  # type: ignore[call-arg]
         )
         token = OfficerDirectory(settings.officers_file).add("Officer")
         with TestClient(create_app(settings), raise_server_exceptions=False) as client:
@@ -46,14 +52,23 @@ def setup(tmp_path: Path) -> Iterator[tuple[TestClient, ChainIssuer, dict[str, s
 
 
 def check(client: TestClient, headers: dict[str, str], issuer: ChainIssuer, issued: IssuedSdJwt) -> dict:  # type: ignore[type-arg]
-    created = client.post("/requests", json={"credential_type": VCT, "claims": [["nationality"], ["age_over_18"]]},
-                          headers=headers).json()
+    created = client.post(
+        "/requests",
+        json={"credential_type": VCT, "claims": [["nationality"], ["age_over_18"]]},
+        headers=headers,
+    ).json()
     request = parse_request_uri(created["request_uri"])
     presentation = create_presentation(
-        issued=issued.compact, disclose=[("nationality",), ("age_over_18",)], holder_key=issuer.holder,
-        aud=request.audience, nonce=request.nonce, iat=int(time.time()),
+        issued=issued.compact,
+        disclose=[("nationality",), ("age_over_18",)],
+        holder_key=issuer.holder,
+        aud=request.audience,
+        nonce=request.nonce,
+        iat=int(time.time()),
     )
-    client.post(f"/wallet/responses/{created['id']}", data=vp_token_form(request, {"credential": presentation}))
+    client.post(
+        f"/wallet/responses/{created['id']}", data=vp_token_form(request, {"credential": presentation})
+    )
     return client.get(f"/requests/{created['id']}/result", params={"wait": 5}, headers=headers).json()  # type: ignore[no-any-return]
 
 

@@ -35,13 +35,23 @@ def test_no_canary_survives_a_verification(desk: Desk, caplog: pytest.LogCapture
     request = parse_request_uri(created["request_uri"])
     issued = desk.world.issue(1)[0]
     presentation = create_presentation(
-        issued=issued.compact, disclose=[("nationality",), ("given_name",), ("family_name",)],
-        holder_key=desk.world.holder_key, aud=request.audience, nonce=request.nonce, iat=int(time.time()),
+        issued=issued.compact,
+        disclose=[("nationality",), ("given_name",), ("family_name",)],
+        holder_key=desk.world.holder_key,
+        aud=request.audience,
+        nonce=request.nonce,
+        iat=int(time.time()),
     )
-    posted = desk.client.post(f"/wallet/responses/{created['id']}", data=vp_token_form(request, {"credential": presentation}))
-    result = desk.client.get(f"/requests/{created['id']}/result", params={"wait": 2}, headers=desk.headers).json()
+    posted = desk.client.post(
+        f"/wallet/responses/{created['id']}", data=vp_token_form(request, {"credential": presentation})
+    )
+    result = desk.client.get(
+        f"/requests/{created['id']}/result", params={"wait": 2}, headers=desk.headers
+    ).json()
     assert result["claims"] == {"nationality": "CanaryNationW9"}  # asked for, shown once
-    replay = desk.client.post(f"/wallet/responses/{created['id']}", data=vp_token_form(request, {"credential": presentation}))
+    replay = desk.client.post(
+        f"/wallet/responses/{created['id']}", data=vp_token_form(request, {"credential": presentation})
+    )
     metrics = desk.client.get("/metrics").text
     health = desk.client.get("/health").text
     outputs = [posted.text, replay.text, metrics, health, caplog.text, str(result["checks"])]

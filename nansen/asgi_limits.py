@@ -1,11 +1,18 @@
-"""Pure ASGI middleware refusing bodies over a limit before anything parses them."""
+"""Pure ASGI middleware refusing bodies over a limit before anything parses them.
+
+Framework-free (plain ASGI callables), so both services share it from the core."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
 class BodyTooLarge(Exception):

@@ -1,0 +1,1 @@
+"""Issuer service for NGO staff: OpenID4VCI issuance, batched anchoring, revocation."""

@@ -1,0 +1,93 @@
+"""create_app(settings): the issuer service with its anchoring pipeline running in the background."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from issuer import problems
+from issuer.credential_types import load_types
+from issuer.db import make_engine, migrate, session_factory
+from issuer.deps import IssuerState
+from issuer.issuance import IssuanceFlow
+from issuer.keys import load_chain_account, load_signing_key
+from issuer.pipeline import AnchoringPipeline
+from issuer.routes import credentials, offers, oid4vci, operations, staff
+from issuer.settings import IssuerSettings
+from issuer.status_list import StatusListPublisher
+from issuer.throttle import Throttle
+from nansen.asgi_limits import BodyLimitMiddleware
+from nansen.chain.connection import connect
+from nansen.chain.deployment import check_deployment, load_deployment
+from nansen.chain.registry import Registry
+from nansen.chain.transactions import TransactionSender
+
+log = logging.getLogger("nansen.issuer")
+
+
+def create_app(settings: IssuerSettings) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = make_engine(settings.database)
+        migrate(engine)
+        sessions = session_factory(engine)
+        signing_key = load_signing_key(
+            settings.signing_key_file, settings.signing_key_passphrase.get_secret_value()
+        )
+        types = load_types()
+        pipeline = None
+        publisher = None
+        if settings.worker_enabled:
+            conn = connect(settings.rpc_url, expected_chain_id=settings.chain_id)
+            deployment = load_deployment(settings.deployments_dir, conn.chain_id)
+            check_deployment(conn, deployment)
+            registry = Registry(conn, deployment)
+            account = load_chain_account(
+                settings.chain_keystore, settings.chain_keystore_passphrase.get_secret_value()
+            )
+            writer = registry.writer(TransactionSender(conn, account))
+            pipeline = AnchoringPipeline(
+                settings=settings,
+                sessions=sessions,
+                registry=registry,
+                writer=writer,
+                signing_key=signing_key,
+            )
+            publisher = StatusListPublisher(
+                registry=registry,
+                issuer_address=account.address,
+                issuer_id=settings.issuer_id,
+                size=settings.status_list_size,
+                key=signing_key,
+            )
+            pipeline.start()
+        app.state.issuer = IssuerState(
+            settings=settings,
+            sessions=sessions,
+            types=types,
+            flow=IssuanceFlow(settings, types, signing_key),
+            pipeline=pipeline,
+            status_lists=publisher,
+            throttle=Throttle(),
+        )
+        try:
+            yield
+        finally:
+            if pipeline is not None:
+                pipeline.stop()
+            engine.dispose()
+
+    app = FastAPI(title="Nansen issuer", version="0.1.0", lifespan=lifespan)
+    problems.install(app)
+    for module in (staff, offers, credentials, oid4vci, operations):
+        app.include_router(module.router)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """ASGI factory for uvicorn: `uvicorn --factory issuer.app:app_from_environment`."""
+    return create_app(IssuerSettings())

@@ -1,0 +1,101 @@
+"""`nansen-issuer init-key | register-key | rotate-key | bootstrap-admin | serve`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+
+from issuer.settings import IssuerSettings
+from nansen.errors import NansenError
+
+
+def _registry_writer(settings: IssuerSettings):  # type: ignore[no-untyped-def]
+    from issuer.keys import load_chain_account
+    from nansen.chain.connection import connect
+    from nansen.chain.deployment import check_deployment, load_deployment
+    from nansen.chain.registry import Registry
+    from nansen.chain.transactions import TransactionSender
+
+    conn = connect(settings.rpc_url, expected_chain_id=settings.chain_id)
+    deployment = load_deployment(settings.deployments_dir, conn.chain_id)
+    check_deployment(conn, deployment)
+    account = load_chain_account(
+        settings.chain_keystore, settings.chain_keystore_passphrase.get_secret_value()
+    )
+    return Registry(conn, deployment).writer(TransactionSender(conn, account))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="nansen-issuer", description="Nansen issuer service")
+    verbs = parser.add_subparsers(dest="verb", required=True)
+    verbs.add_parser("init-key", help="create the encrypted ES256 signing key")
+    verbs.add_parser("register-key", help="register the signing key on chain (valid from now)")
+    rotate = verbs.add_parser(
+        "rotate-key", help="new signing key on chain; the old one retires at --retire-at"
+    )
+    rotate.add_argument("--retire-at", type=int, default=0, help="unix time (default: now)")
+    boot = verbs.add_parser("bootstrap-admin", help="create the first administrator (prints its token once)")
+    boot.add_argument("name")
+    serve = verbs.add_parser("serve", help="run the HTTP service")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8001)
+    args = parser.parse_args(argv)
+    try:
+        settings = IssuerSettings()
+        return _run(args, settings)
+    except NansenError as exc:
+        print(f"error: {exc.user_message}", file=sys.stderr)
+        return 1
+    except ValueError as exc:
+        print(f"error: invalid settings: {exc}", file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace, settings: IssuerSettings) -> int:
+    from issuer.keys import create_signing_key, load_signing_key
+
+    passphrase = settings.signing_key_passphrase.get_secret_value()
+    if args.verb == "init-key":
+        key = create_signing_key(settings.signing_key_file, passphrase)
+        print(f"signing key created at {settings.signing_key_file} (kid {key.kid})")
+    elif args.verb == "register-key":
+        key = load_signing_key(settings.signing_key_file, passphrase)
+        receipt = _registry_writer(settings).add_key(
+            key.kid_bytes, key.key.public_key().raw(), int(time.time()) - 60
+        )
+        print(f"key {key.kid} registered in tx {receipt.tx_hash}")
+    elif args.verb == "rotate-key":
+        old = load_signing_key(settings.signing_key_file, passphrase)
+        archived = settings.signing_key_file.with_name(f"{settings.signing_key_file.name}.{old.kid}")
+        settings.signing_key_file.rename(archived)
+        new = create_signing_key(settings.signing_key_file, passphrase)
+        writer = _registry_writer(settings)
+        writer.add_key(new.kid_bytes, new.key.public_key().raw(), int(time.time()) - 60)
+        receipt = writer.retire_key(old.kid_bytes, args.retire_at)
+        print(
+            f"new key {new.kid} registered; old key {old.kid} retires (tx {receipt.tx_hash}); "
+            f"old key file kept at {archived}"
+        )
+    elif args.verb == "bootstrap-admin":
+        from issuer.bootstrap import bootstrap_admin
+
+        token = bootstrap_admin(settings, args.name)
+        print(f"administrator {args.name!r} created; token (shown once, keep it secret):\n{token}")
+    elif args.verb == "serve":
+        import uvicorn
+
+        uvicorn.run(
+            "issuer.app:app_from_environment",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            log_level="warning",
+            access_log=False,
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,73 @@
+"""Dependencies: database session, service state, and the staff member behind a bearer token."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from issuer.credential_types import CredentialType
+from issuer.issuance import IssuanceFlow
+from issuer.models import Staff
+from issuer.pipeline import AnchoringPipeline
+from issuer.settings import IssuerSettings
+from issuer.status_list import StatusListPublisher
+from issuer.throttle import Throttle
+from issuer.tokens import sha256_hex
+
+
+@dataclass
+class IssuerState:
+    settings: IssuerSettings
+    sessions: sessionmaker[Session]
+    types: dict[str, CredentialType]
+    flow: IssuanceFlow
+    pipeline: AnchoringPipeline | None
+    status_lists: StatusListPublisher | None
+    throttle: Throttle
+
+
+def get_state(request: Request) -> IssuerState:
+    state: IssuerState = request.app.state.issuer
+    return state
+
+
+StateDep = Annotated[IssuerState, Depends(get_state)]
+
+
+def get_session(state: StateDep) -> Iterator[Session]:
+    with state.sessions() as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def current_staff(request: Request, state: StateDep, session: SessionDep) -> Staff:
+    client = request.client.host if request.client else "unknown"
+    if state.throttle.blocked(client):
+        raise HTTPException(429, "Too many failed sign-ins. Wait a minute and try again.")
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise HTTPException(401, "Sign in: send your staff token as 'Authorization: Bearer <token>'.")
+    staff = session.scalar(select(Staff).where(Staff.token_sha256 == sha256_hex(token.strip())))
+    if staff is None or not staff.active:
+        state.throttle.failed(client)
+        raise HTTPException(401, "This staff token is not valid.")
+    return staff
+
+
+CurrentStaff = Annotated[Staff, Depends(current_staff)]
+
+
+def require_admin(staff: CurrentStaff) -> Staff:
+    if staff.role != "admin":
+        raise HTTPException(403, "Only an administrator can do this.")
+    return staff
+
+
+AdminStaff = Annotated[Staff, Depends(require_admin)]

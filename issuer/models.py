@@ -1,0 +1,103 @@
+"""Database tables. Personal data lives only in offers.claims and credentials.pending_payload,
+and is deleted once the credential is delivered (retention configurable, default none)."""
+
+from __future__ import annotations
+
+from sqlalchemy import JSON, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Staff(Base):
+    __tablename__ = "staff"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))  # admin | officer
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[float] = mapped_column(Float)
+
+
+class Offer(Base):
+    __tablename__ = "offers"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    code_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    tx_code_sha256: Mapped[str] = mapped_column(String(64))
+    tx_code_failures: Mapped[int] = mapped_column(Integer, default=0)
+    credential_type: Mapped[str] = mapped_column(String(100))
+    claims: Mapped[dict[str, object] | None] = mapped_column(
+        JSON(none_as_null=True), nullable=True
+    )  # personal
+    state: Mapped[str] = mapped_column(String(20))  # offered | redeemed | dead
+    created_by: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    created_at: Mapped[float] = mapped_column(Float)
+    expires_at: Mapped[float] = mapped_column(Float)
+
+
+class AccessToken(Base):
+    __tablename__ = "access_tokens"
+    token_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    offer_id: Mapped[str] = mapped_column(ForeignKey("offers.id"))
+    expires_at: Mapped[float] = mapped_column(Float)
+
+
+class Nonce(Base):
+    __tablename__ = "nonces"
+    value: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[float] = mapped_column(Float)
+
+
+class Batch(Base):
+    __tablename__ = "batches"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    root: Mapped[str] = mapped_column(String(64), unique=True)  # hex
+    count: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(20))  # sending | confirmed
+    tx_hash: Mapped[str | None] = mapped_column(String(66), nullable=True)
+    created_at: Mapped[float] = mapped_column(Float)
+    confirmed_at: Mapped[float | None] = mapped_column(Float, nullable=True)
+
+
+class Credential(Base):
+    __tablename__ = "credentials"
+    __table_args__ = (UniqueConstraint("status_index"),)
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    offer_id: Mapped[str] = mapped_column(ForeignKey("offers.id"), unique=True)
+    credential_type: Mapped[str] = mapped_column(String(100))
+    status_index: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), default="valid")  # valid | revoked | suspended
+    state: Mapped[str] = mapped_column(String(20))  # queued | batched | ready | delivered
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("batches.id"), nullable=True)
+    batch_position: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    leaf: Mapped[str] = mapped_column(String(64))  # hex, not personal
+    transaction_id: Mapped[str] = mapped_column(String(64), unique=True)
+    pending_payload: Mapped[dict[str, object] | None] = mapped_column(
+        JSON(none_as_null=True), nullable=True
+    )  # personal
+    issued: Mapped[str | None] = mapped_column(Text, nullable=True)  # personal until delivered
+    created_at: Mapped[float] = mapped_column(Float)
+    delivered_at: Mapped[float | None] = mapped_column(Float, nullable=True)
+
+
+class StatusChange(Base):
+    __tablename__ = "status_changes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    credential_id: Mapped[str] = mapped_column(ForeignKey("credentials.id"))
+    status: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(String(50))
+    state: Mapped[str] = mapped_column(String(20))  # queued | done
+    tx_hash: Mapped[str | None] = mapped_column(String(66), nullable=True)
+    created_at: Mapped[float] = mapped_column(Float)
+
+
+class AuditEntry(Base):
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[float] = mapped_column(Float)
+    staff_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    action: Mapped[str] = mapped_column(String(50))
+    credential_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    detail: Mapped[str] = mapped_column(String(200), default="")  # codes only, never personal data

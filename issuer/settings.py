@@ -1,0 +1,56 @@
+"""Typed settings (prefix NANSEN_ISSUER_), validated at start-up and injected via create_app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class IssuerSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="NANSEN_ISSUER_", extra="ignore")
+
+    environment: Literal["development", "production"] = "development"
+    issuer_id: str = "https://issuer.demo-ngo.example"
+    public_url: str = "http://127.0.0.1:8001"
+    data_dir: Path = Path(".data/issuer")
+    database_url: str = ""  # default: SQLite in data_dir
+    rpc_url: str = "http://127.0.0.1:8545"
+    chain_id: int = 31337
+    deployments_dir: Path = Path("deployments")
+    signing_key_file: Path = Path(".data/issuer/signing-key.pem")
+    signing_key_passphrase: SecretStr = SecretStr("")
+    chain_keystore: Path = Path(".data/keys/issuer.json")
+    chain_keystore_passphrase: SecretStr = SecretStr("")
+    batch_size: int = Field(default=500, ge=1, le=100_000)
+    batch_window_ms: int = Field(default=500, ge=10)
+    offer_ttl_seconds: int = Field(default=3600, gt=0)
+    tx_code_attempts: int = Field(default=3, ge=1, le=10)
+    access_token_ttl_seconds: int = Field(default=600, gt=0)
+    nonce_ttl_seconds: int = Field(default=300, gt=0)
+    credential_wait_seconds: float = Field(default=3.0, ge=0, le=30)
+    credential_lifetime_days: int = Field(default=365, gt=0)
+    retention_seconds: int = Field(default=0, ge=0)  # personal claims kept after delivery (default none)
+    max_body_bytes: int = Field(default=64 * 1024, gt=1024)
+    status_list_size: int = Field(default=1 << 20, ge=131_072, le=1 << 20)
+    worker_enabled: bool = True
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_production(self) -> IssuerSettings:
+        if self.environment == "production":
+            if not self.public_url.startswith("https://"):
+                raise ValueError("in production NANSEN_ISSUER_PUBLIC_URL must be an https URL")
+            if (
+                not self.signing_key_passphrase.get_secret_value()
+                or not self.chain_keystore_passphrase.get_secret_value()
+            ):
+                raise ValueError("in production the signing key and chain keystore need passphrases")
+        if not self.issuer_id.startswith("https://"):
+            raise ValueError("NANSEN_ISSUER_ISSUER_ID must be an https URL (it is the credentials' iss)")
+        return self
+
+    @property
+    def database(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'issuer.sqlite'}"

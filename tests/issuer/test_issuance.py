@@ -1,0 +1,183 @@
+"""Issuance over OpenID4VCI against a real chain; the credential verifies against the mirror."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from conftest import Office
+from issuer_desk import CLAIMS, wallet_receive
+
+from nansen.chain.mirror import ChainMirror
+from nansen.credential.result import Verdict
+from nansen.credential.verification import CredentialVerifier
+from nansen.openid4vci.offer import PRE_AUTHORIZED_GRANT, parse_offer
+
+pytestmark = pytest.mark.chain
+
+
+def offer(office: Office, claims: dict | None = None) -> dict:  # type: ignore[type-arg]
+    response = office.client.post("/offers", json={"claims": claims or CLAIMS}, headers=office.officer)
+    assert response.status_code == 201, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+def test_full_issuance_anchors_and_verifies(office: Office) -> None:
+    made = offer(office)
+    assert made["offer_uri"].startswith("openid-credential-offer://?credential_offer=")
+    assert len(made["tx_code"]) == 6 and made["tx_code"] not in made["offer_uri"]
+    result, _ = wallet_receive(office.client, made["offer_uri"], made["tx_code"])
+    assert result["status"] == 200, result
+    compact = result["body"]["credentials"][0]["credential"]
+    mirror = ChainMirror(office.chain.conn, office.chain.deployment)
+    mirror.sync()
+    verified = CredentialVerifier(mirror).verify_issued(compact)
+    assert verified.verdict is Verdict.VALID, verified.checks
+    assert verified.claims["given_name"] == "Amina"
+    listing = office.client.get("/credentials", headers=office.officer).json()
+    assert listing[0]["state"] == "delivered" and listing[0]["batch_root"]
+    assert "given_name" not in str(listing)
+
+
+def test_personal_claims_are_deleted_on_delivery(office: Office) -> None:
+    made = offer(office)
+    wallet_receive(office.client, made["offer_uri"], made["tx_code"])
+    from sqlalchemy import create_engine, text
+
+    with create_engine(office.settings.database).connect() as db:
+        assert db.execute(text("SELECT claims FROM offers")).scalar() is None
+        assert db.execute(text("SELECT issued, pending_payload FROM credentials")).one() == (None, None)
+        db.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))  # old page images leave the WAL
+    raw = b"".join(p.read_bytes() for p in office.settings.data_dir.rglob("*") if p.is_file())
+    assert raw  # the database exists
+    for value in ("Amina", "Haddad", "REG-2026-0001", "1990-04-01"):
+        assert value.encode() not in raw, f"{value} is still in the issuer's files"
+
+
+def test_wrong_tx_code_three_times_kills_the_code(office: Office) -> None:
+    made = offer(office)
+    code = parse_offer(made["offer_uri"]).pre_authorized_code
+    for _ in range(3):
+        wrong = office.client.post(
+            "/token",
+            data={
+                "grant_type": PRE_AUTHORIZED_GRANT,
+                "pre-authorized_code": code,
+                "tx_code": "000000" if made["tx_code"] != "000000" else "111111",
+            },
+        )
+        assert wrong.status_code == 400 and wrong.json()["error"] == "invalid_grant"
+    right = office.client.post(
+        "/token",
+        data={"grant_type": PRE_AUTHORIZED_GRANT, "pre-authorized_code": code, "tx_code": made["tx_code"]},
+    )
+    assert right.status_code == 400 and right.json()["error"] == "invalid_grant"
+
+
+def test_unknown_code_and_bad_grant(office: Office) -> None:
+    response = office.client.post(
+        "/token", data={"grant_type": PRE_AUTHORIZED_GRANT, "pre-authorized_code": "nope"}
+    )
+    assert response.status_code == 400 and response.json()["error"] == "invalid_grant"
+    response = office.client.post("/token", data={"grant_type": "authorization_code"})
+    assert response.json()["error"] == "unsupported_grant_type"
+    assert office.client.post("/token", data={}).json()["error"] == "invalid_request"
+
+
+def test_replayed_proof_and_bad_proof(office: Office) -> None:
+    from nansen.crypto.keys import generate_private_key
+    from nansen.openid4vci.proof import build_proof_jwt
+
+    made = offer(office)
+    parsed = parse_offer(made["offer_uri"])
+    token = office.client.post(
+        "/token",
+        data={
+            "grant_type": PRE_AUTHORIZED_GRANT,
+            "pre-authorized_code": parsed.pre_authorized_code,
+            "tx_code": made["tx_code"],
+        },
+    ).json()["access_token"]
+    auth = {"Authorization": f"Bearer {token}"}
+    holder = generate_private_key()
+    wrong_aud = build_proof_jwt(
+        holder_key=holder,
+        audience="https://evil.example",
+        nonce=office.client.post("/nonce").json()["c_nonce"],
+        iat=int(time.time()),
+    )
+    body = {"credential_configuration_id": "refugee_identity", "proofs": {"jwt": [wrong_aud]}}
+    assert office.client.post("/credential", headers=auth, json=body).json()["error"] == "invalid_proof"
+    stale_nonce = build_proof_jwt(
+        holder_key=holder, audience=parsed.credential_issuer, nonce="never-issued", iat=int(time.time())
+    )
+    body["proofs"] = {"jwt": [stale_nonce]}
+    assert office.client.post("/credential", headers=auth, json=body).json()["error"] == "invalid_nonce"
+    garbage = office.client.post("/credential", headers=auth, content=b"not json")
+    assert garbage.status_code == 400 and garbage.json()["error"] == "invalid_request"
+    no_token = office.client.post("/credential", json=body)
+    assert no_token.status_code == 401 and no_token.json()["error"] == "invalid_token"
+
+
+def test_staff_auth_roles_and_validation(office: Office) -> None:
+    assert office.client.post("/offers", json={"claims": CLAIMS}).status_code == 401
+    assert office.client.post("/staff", json={"name": "x"}, headers=office.officer).status_code == 403
+    bad = office.client.post(
+        "/offers", json={"claims": {**CLAIMS, "birth_date": "yesterday"}}, headers=office.officer
+    )
+    assert bad.status_code == 422 and "birth_date" in bad.json()["detail"]
+    assert "yesterday" not in bad.text
+    missing = office.client.post("/offers", json={"claims": {"given_name": "A"}}, headers=office.officer)
+    assert missing.status_code == 422 and "family_name" in missing.json()["detail"]
+    huge = office.client.post(
+        "/offers",
+        content=b"{" + b" " * 100_000 + b"}",
+        headers={**office.officer, "content-type": "application/json"},
+    )
+    assert huge.status_code == 413
+
+
+def test_revocation_reaches_the_chain(office: Office) -> None:
+    made = offer(office)
+    result, _ = wallet_receive(office.client, made["offer_uri"], made["tx_code"])
+    credential = office.client.get("/credentials", headers=office.officer).json()[0]
+    assert (
+        office.client.post(
+            f"/credentials/{credential['id']}/suspend", json={"reason": "lost_device"}, headers=office.officer
+        ).status_code
+        == 202
+    )
+    mirror = ChainMirror(office.chain.conn, office.chain.deployment)
+    compact = result["body"]["credentials"][0]["credential"]
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        mirror.sync()
+        if CredentialVerifier(mirror).verify_issued(compact).reason == "status:suspended":
+            break
+        time.sleep(0.1)
+    assert CredentialVerifier(mirror).verify_issued(compact).reason == "status:suspended"
+    for action, expected in (("reinstate", 202), ("revoke", 202), ("reinstate", 409), ("suspend", 409)):
+        response = office.client.post(
+            f"/credentials/{credential['id']}/{action}", json={"reason": "fraud"}, headers=office.officer
+        )
+        assert response.status_code == expected, (action, response.text)
+    time.sleep(1)
+    mirror.sync()
+    assert CredentialVerifier(mirror).verify_issued(compact).reason == "status:revoked"
+    audit = office.client.get("/audit", headers=office.admin).json()
+    assert {"credential_revoke", "credential_suspend", "offer_created"} <= {a["action"] for a in audit}
+
+
+def test_metadata_endpoints(office: Office) -> None:
+    meta = office.client.get("/.well-known/openid-credential-issuer").json()
+    config = meta["credential_configurations_supported"]["refugee_identity"]
+    assert config["format"] == "dc+sd-jwt" and meta["nonce_endpoint"].endswith("/nonce")
+    assert (
+        office.client.get("/.well-known/oauth-authorization-server")
+        .json()["token_endpoint"]
+        .endswith("/token")
+    )
+    jwks = office.client.get("/.well-known/jwt-vc-issuer").json()["jwks"]["keys"]
+    assert jwks[0]["kty"] == "EC" and "d" not in jwks[0]
+    status = office.client.get("/status-list")
+    assert status.status_code == 200 and status.text.count(".") == 2
