@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from issuer_desk import ChainSetup, chain_setup
+from pg import postgres_server
 
 from issuer.app import create_app
 from issuer.bootstrap import bootstrap_admin
@@ -25,11 +26,28 @@ class Office:
     officer: dict[str, str]
 
 
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest) -> str:
+    if request.param == "sqlite":
+        return ""
+    url: str = request.getfixturevalue("postgres_url")
+    return url
+
+
 @pytest.fixture()
-def office(tmp_path: Path) -> Iterator[Office]:
+def office(tmp_path: Path, database_url: str) -> Iterator[Office]:
     chain = devchain.start(tmp_path / "chain")
     try:
         setup, settings = chain_setup(tmp_path, chain)
+        if database_url:
+            _reset(database_url)
+            settings = settings.model_copy(update={"database_url": database_url})
         admin = {"Authorization": f"Bearer {bootstrap_admin(settings, 'Admin')}"}
         with TestClient(create_app(settings), raise_server_exceptions=False) as client:
             created = client.post("/staff", json={"name": "Officer", "role": "officer"}, headers=admin)
@@ -37,3 +55,14 @@ def office(tmp_path: Path) -> Iterator[Office]:
             yield Office(client, setup, settings, admin, officer)
     finally:
         devchain.stop(tmp_path / "chain")
+
+
+def _reset(url: str) -> None:
+    """A clean schema for each test on the shared server."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.begin() as db:
+        db.execute(text("DROP SCHEMA public CASCADE"))
+        db.execute(text("CREATE SCHEMA public"))
+    engine.dispose()

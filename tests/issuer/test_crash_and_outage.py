@@ -34,14 +34,18 @@ ROOT = Path(__file__).resolve().parents[2]
 def environment(settings: IssuerSettings, port: int) -> dict[str, str]:
     return {
         **os.environ,
-        "NANSEN_ISSUER_ISSUER_ID": settings.issuer_id, "NANSEN_ISSUER_PUBLIC_URL": f"http://127.0.0.1:{port}",
-        "NANSEN_ISSUER_DATA_DIR": str(settings.data_dir), "NANSEN_ISSUER_RPC_URL": settings.rpc_url,
-        "NANSEN_ISSUER_CHAIN_ID": str(settings.chain_id), "NANSEN_ISSUER_DEPLOYMENTS_DIR": str(settings.deployments_dir),
+        "NANSEN_ISSUER_ISSUER_ID": settings.issuer_id,
+        "NANSEN_ISSUER_PUBLIC_URL": f"http://127.0.0.1:{port}",
+        "NANSEN_ISSUER_DATA_DIR": str(settings.data_dir),
+        "NANSEN_ISSUER_RPC_URL": settings.rpc_url,
+        "NANSEN_ISSUER_CHAIN_ID": str(settings.chain_id),
+        "NANSEN_ISSUER_DEPLOYMENTS_DIR": str(settings.deployments_dir),
         "NANSEN_ISSUER_SIGNING_KEY_FILE": str(settings.signing_key_file),
         "NANSEN_ISSUER_SIGNING_KEY_PASSPHRASE": settings.signing_key_passphrase.get_secret_value(),
         "NANSEN_ISSUER_CHAIN_KEYSTORE": str(settings.chain_keystore),
         "NANSEN_ISSUER_CHAIN_KEYSTORE_PASSPHRASE": settings.chain_keystore_passphrase.get_secret_value(),
-        "NANSEN_ISSUER_BATCH_WINDOW_MS": "300", "NANSEN_ISSUER_CREDENTIAL_WAIT_SECONDS": "0.2",
+        "NANSEN_ISSUER_BATCH_WINDOW_MS": "300",
+        "NANSEN_ISSUER_CREDENTIAL_WAIT_SECONDS": "0.2",
     }
 
 
@@ -53,8 +57,21 @@ class Server:
 
     def start(self) -> None:
         self.process = subprocess.Popen(  # noqa: S603
-            [sys.executable, "-m", "uvicorn", "--factory", "issuer.app:app_from_environment", "--host", "127.0.0.1",
-             "--port", str(self.port), "--log-level", "warning"], env=self.env, cwd=ROOT,
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "--factory",
+                "issuer.app:app_from_environment",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--log-level",
+                "warning",
+            ],
+            env=self.env,
+            cwd=ROOT,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -95,17 +112,29 @@ def world(tmp_path: Path) -> Iterator[tuple[Server, IssuerSettings, str, object,
 
 def request_credential(base: str, admin: str) -> dict[str, str]:
     """Offer, token, nonce, credential request; returns what the wallet keeps for deferred pickup."""
-    made = httpx.post(f"{base}/offers", json={"claims": CLAIMS}, headers={"Authorization": f"Bearer {admin}"},
-                      timeout=10).json()
+    made = httpx.post(
+        f"{base}/offers", json={"claims": CLAIMS}, headers={"Authorization": f"Bearer {admin}"}, timeout=10
+    ).json()
     offer = parse_offer(made["offer_uri"])
-    access = httpx.post(f"{base}/token", data={"grant_type": PRE_AUTHORIZED_GRANT,
-                                               "pre-authorized_code": offer.pre_authorized_code,
-                                               "tx_code": made["tx_code"]}, timeout=10).json()["access_token"]
+    access = httpx.post(
+        f"{base}/token",
+        data={
+            "grant_type": PRE_AUTHORIZED_GRANT,
+            "pre-authorized_code": offer.pre_authorized_code,
+            "tx_code": made["tx_code"],
+        },
+        timeout=10,
+    ).json()["access_token"]
     nonce = httpx.post(f"{base}/nonce", timeout=10).json()["c_nonce"]
-    proof = build_proof_jwt(holder_key=generate_private_key(), audience=offer.credential_issuer, nonce=nonce,
-                            iat=int(time.time()))
-    response = httpx.post(f"{base}/credential", headers={"Authorization": f"Bearer {access}"}, timeout=10,
-                          json={"credential_configuration_id": "refugee_identity", "proofs": {"jwt": [proof]}})
+    proof = build_proof_jwt(
+        holder_key=generate_private_key(), audience=offer.credential_issuer, nonce=nonce, iat=int(time.time())
+    )
+    response = httpx.post(
+        f"{base}/credential",
+        headers={"Authorization": f"Bearer {access}"},
+        timeout=10,
+        json={"credential_configuration_id": "refugee_identity", "proofs": {"jwt": [proof]}},
+    )
     body = response.json()
     if response.status_code == 200:
         return {"access": access, "credential": body["credentials"][0]["credential"]}
@@ -121,8 +150,12 @@ def collect(base: str, pending: list[dict[str, str]], timeout: float = 60) -> li
             out.append(item["credential"])
             continue
         while True:
-            response = httpx.post(f"{base}/deferred_credential", headers={"Authorization": f"Bearer {item['access']}"},
-                                  json={"transaction_id": item["transaction_id"]}, timeout=10)
+            response = httpx.post(
+                f"{base}/deferred_credential",
+                headers={"Authorization": f"Bearer {item['access']}"},
+                json={"transaction_id": item["transaction_id"]},
+                timeout=10,
+            )
             if response.status_code == 200:
                 out.append(response.json()["credentials"][0]["credential"])
                 break
@@ -140,8 +173,16 @@ def assert_each_anchored_once(setup: object, credentials: list[str], expected: i
     for compact in credentials:
         result = verifier.verify_issued(compact)
         assert result.verdict is Verdict.VALID, result.checks
-    logs = setup.conn.rpc("eth_getLogs", [{"fromBlock": "0x0", "toBlock": "latest",  # type: ignore[attr-defined]
-                                           "address": setup.deployment.credential_registry}])  # type: ignore[attr-defined]
+    logs = setup.conn.rpc(
+        "eth_getLogs",
+        [
+            {
+                "fromBlock": "0x0",
+                "toBlock": "latest",  # type: ignore[attr-defined]
+                "address": setup.deployment.credential_registry,
+            }
+        ],
+    )  # type: ignore[attr-defined]
     anchored = [e for e in map(decode_log, logs) if e is not None and e.name == "BatchAnchored"]
     assert sum(e.args["count"] for e in anchored) == expected  # no batch anchored twice, none lost
 
@@ -156,7 +197,9 @@ def test_kill_9_mid_batch_then_restart(world: tuple[Server, IssuerSettings, str,
         time.sleep(0.35 + 0.2 * round_)  # the window closes; the anchor waits for a 1 s block
         server.kill9()
         with create_engine(settings.database).connect() as db:
-            interrupted += db.execute(text("SELECT count(*) FROM batches WHERE state = 'sending'")).scalar() or 0
+            interrupted += (
+                db.execute(text("SELECT count(*) FROM batches WHERE state = 'sending'")).scalar() or 0
+            )
         server.start()
     credentials = collect(base, pending)
     assert interrupted >= 1, "no kill landed in the middle of a batch"
