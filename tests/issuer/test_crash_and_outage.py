@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-from sqlalchemy import create_engine, text
 import pytest
 from issuer_desk import CLAIMS, chain_setup
+from sqlalchemy import create_engine, text
 
 from issuer.bootstrap import bootstrap_admin
 from issuer.settings import IssuerSettings
@@ -56,7 +56,7 @@ class Server:
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
-        self.process = subprocess.Popen(  # noqa: S603
+        self.process = subprocess.Popen(
             [
                 sys.executable,
                 "-m",

@@ -1,0 +1,1 @@
+"""The holder's CLI wallet (`nansen-wallet`): receive, keep and present credentials."""

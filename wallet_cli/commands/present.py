@@ -1,0 +1,144 @@
+"""present: answer an OpenID4VP request (direct_post), or build an offline presentation as a QR."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import typer
+
+from wallet_cli.context import Context
+from wallet_cli.errors import ExitCode, WalletError
+from wallet_cli.i18n import _
+from wallet_cli.qr_input import text_or_qr
+from wallet_cli.store.wallet import StoredCredential, Wallet
+
+
+def _pick(wallet: Wallet, vct_values: tuple[str, ...], credential_id: str | None) -> StoredCredential:
+    credentials, _damaged = wallet.credentials()
+    if credential_id:
+        credentials = [c for c in credentials if c.id == credential_id]
+    matching = [c for c in credentials if c.record.get("vct") in vct_values or not vct_values]
+    if not matching:
+        raise WalletError(_("You have no credential of the kind the verifier asks for."), ExitCode.NOT_FOUND)
+    return matching[-1]
+
+
+def _build(
+    wallet: Wallet, stored: StoredCredential, paths: list[tuple[str, ...]], *, audience: str, nonce: str
+) -> str:
+    from nansen.crypto.keys import private_key_from_jwk
+    from nansen.sdjwt.presentation import create_presentation
+
+    claims: dict[str, Any] = stored.record.get("claims", {})
+    missing = [".".join(p) for p in paths if p[0] not in claims]
+    if missing:
+        raise WalletError(
+            _("Your credential does not have: {claims}").format(claims=", ".join(missing)), ExitCode.NOT_FOUND
+        )
+    return create_presentation(
+        issued=stored.record["compact"],
+        disclose=paths,
+        holder_key=private_key_from_jwk(wallet.holder_jwk),
+        aud=audience,
+        nonce=nonce,
+        iat=int(time.time()),
+    )
+
+
+def present(
+    ctx: Context,
+    request_text: str | None,
+    *,
+    yes: bool,
+    offline: bool,
+    nonce: str | None,
+    audience: str | None,
+    claims: str | None,
+    credential_id: str | None,
+    out: Path | None,
+) -> None:
+    if offline:
+        _present_offline(
+            ctx, nonce=nonce, audience=audience, claims=claims, credential_id=credential_id, out=out
+        )
+        return
+    if not request_text:
+        raise WalletError(
+            _("Give the verifier's request link or QR image, or use --offline."), ExitCode.USAGE
+        )
+    from nansen.errors import NansenError
+    from nansen.openid4vp.request import parse_request_uri, vp_token_form
+
+    try:
+        request = parse_request_uri(text_or_qr(request_text))
+    except NansenError as exc:
+        raise WalletError(
+            _("This request cannot be used: {reason}").format(reason=exc.user_message), ExitCode.USAGE
+        ) from None
+    query = request.dcql_query.credentials[0]
+    wallet = ctx.open_wallet()
+    stored = _pick(wallet, query.vct_values, credential_id)
+    paths = [tuple(p) for p in query.claims]
+    who = urlsplit(request.response_uri).hostname or request.response_uri
+    ctx.say(_("{who} asks to see: {claims}").format(who=who, claims=", ".join(".".join(p) for p in paths)))
+    if request.purpose:
+        ctx.say(_("Reason given: {purpose}").format(purpose=request.purpose))
+    presentation = _build(wallet, stored, paths, audience=request.audience, nonce=request.nonce)
+    if not yes and not typer.confirm(_("Share only these with them?")):
+        raise WalletError(_("Nothing was shared."), ExitCode.DECLINED)
+    import httpx
+
+    try:
+        response = httpx.post(
+            request.response_uri, data=vp_token_form(request, {query.id: presentation}), timeout=20
+        )
+    except httpx.HTTPError:
+        raise WalletError(
+            _(
+                "Cannot reach the verifier. If the officer can scan your screen, use: "
+                "nansen-wallet present --offline --nonce N --audience A"
+            ),
+            ExitCode.UNREACHABLE,
+        ) from None
+    if response.status_code != 200:
+        raise WalletError(
+            _("The verifier did not accept the answer. Ask the officer for a new request."),
+            ExitCode.VERIFICATION_FAILED,
+        )
+    wallet.record_event(
+        {"event": "shared", "to": who, "claims": [".".join(p) for p in paths], "credential": stored.id}
+    )
+    ctx.say(_("Shared with {who}.").format(who=who))
+
+
+def _present_offline(
+    ctx: Context,
+    *,
+    nonce: str | None,
+    audience: str | None,
+    claims: str | None,
+    credential_id: str | None,
+    out: Path | None,
+) -> None:
+    if not nonce or not audience or not claims:
+        raise WalletError(
+            _("Offline sharing needs --nonce, --audience and --claims from the officer."), ExitCode.USAGE
+        )
+    wallet = ctx.open_wallet()
+    stored = _pick(wallet, (), credential_id)
+    paths = [tuple(name.strip().split(".")) for name in claims.split(",") if name.strip()]
+    presentation = _build(wallet, stored, paths, audience=audience, nonce=nonce)
+    if out is not None:
+        from wallet_cli.store.files import write_atomic
+
+        write_atomic(out, presentation.encode())
+    from nansen.qr import qr_text
+
+    print(qr_text(presentation))
+    wallet.record_event(
+        {"event": "shared", "to": audience, "claims": [".".join(p) for p in paths], "credential": stored.id}
+    )
+    ctx.say(_("Show this code to the officer."))

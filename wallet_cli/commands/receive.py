@@ -1,0 +1,144 @@
+"""receive OFFER: the OpenID4VCI pre-authorized code flow, then full verification before storing."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import typer
+
+from wallet_cli.context import Context
+from wallet_cli.errors import ExitCode, WalletError
+from wallet_cli.i18n import _
+from wallet_cli.qr_input import text_or_qr
+
+DEFERRED_TIMEOUT = 120.0
+
+
+def receive(ctx: Context, offer_text: str, tx_code: str | None) -> None:
+    import httpx
+
+    from nansen.credential.result import Verdict
+    from nansen.crypto.keys import private_key_from_jwk
+    from nansen.errors import NansenError
+    from nansen.openid4vci.offer import PRE_AUTHORIZED_GRANT, parse_offer
+    from nansen.openid4vci.proof import build_proof_jwt
+    from nansen.sdjwt.presentation import select_disclosures  # noqa: F401  (warm import for present)
+
+    try:
+        offer = parse_offer(text_or_qr(offer_text))
+    except NansenError as exc:
+        raise WalletError(
+            _("This offer cannot be used: {reason}").format(reason=exc.user_message), ExitCode.USAGE
+        ) from None
+    wallet = ctx.open_wallet()
+    base = offer.credential_issuer.rstrip("/")
+    ctx.say(
+        _("Offer from {issuer} for: {types}").format(
+            issuer=base, types=", ".join(offer.credential_configuration_ids)
+        )
+    )
+    if offer.tx_code_length and not tx_code:
+        tx_code = str(typer.prompt(_("Enter the code the officer told you")))
+    holder = private_key_from_jwk(wallet.holder_jwk)
+    try:
+        with httpx.Client(timeout=20) as client:
+            metadata = _json(client.get(f"{base}/.well-known/openid-credential-issuer"))
+            token = client.post(
+                f"{base}/token",
+                data={
+                    "grant_type": PRE_AUTHORIZED_GRANT,
+                    "pre-authorized_code": offer.pre_authorized_code,
+                    "tx_code": tx_code or "",
+                },
+            )
+            if token.status_code != 200:
+                raise WalletError(
+                    _("The issuer refused the code. Check the code with the officer and try again."),
+                    ExitCode.VERIFICATION_FAILED,
+                )
+            auth = {"Authorization": f"Bearer {_json(token)['access_token']}"}
+            nonce = _json(client.post(f"{base}/nonce"))["c_nonce"]
+            proof = build_proof_jwt(
+                holder_key=holder, audience=offer.credential_issuer, nonce=nonce, iat=int(time.time())
+            )
+            configuration = offer.credential_configuration_ids[0]
+            response = client.post(
+                f"{base}/credential",
+                headers=auth,
+                json={"credential_configuration_id": configuration, "proofs": {"jwt": [proof]}},
+            )
+            body = _json(response)
+            deadline = time.monotonic() + DEFERRED_TIMEOUT
+            while response.status_code == 202:
+                ctx.say(_("The issuer is still preparing your credential. Please wait…"))
+                time.sleep(min(float(body.get("interval", 5)), 5.0))
+                response = client.post(
+                    f"{base}/deferred_credential",
+                    headers=auth,
+                    json={"transaction_id": body["transaction_id"]},
+                )
+                if response.status_code == 400 and _json(response).get("error") == "issuance_pending":
+                    response.status_code = 202
+                    if time.monotonic() > deadline:
+                        raise WalletError(
+                            _("The issuer did not finish in time. Try again later."), ExitCode.UNREACHABLE
+                        )
+                    continue
+                body = _json(response)
+            if response.status_code != 200:
+                raise WalletError(
+                    _("The issuer could not give the credential: {reason}").format(
+                        reason=body.get("error_description", body.get("error", "?"))
+                    ),
+                    ExitCode.VERIFICATION_FAILED,
+                )
+    except httpx.HTTPError:
+        raise WalletError(
+            _("Cannot reach the issuer. Check your connection and try again."), ExitCode.UNREACHABLE
+        ) from None
+    compact = body["credentials"][0]["credential"]
+    from wallet_cli.chain_check import verify_on_chain
+
+    result = verify_on_chain(compact)
+    if result is not None and result.verdict is Verdict.INVALID:
+        raise WalletError(
+            _("The credential did not pass the checks ({reason}). It was not saved.").format(
+                reason=result.reason
+            ),
+            ExitCode.VERIFICATION_FAILED,
+        )
+    config = metadata.get("credential_configurations_supported", {}).get(configuration, {})
+    record: dict[str, Any] = {
+        "compact": compact,
+        "vct": result.vct if result else None,
+        "received_at": int(time.time()),
+        "issuer_name": result.issuer_name if result and result.issuer_name else base,
+        "issuer_id": result.issuer_id if result else None,
+        "claims": result.claims if result else {},
+        "verified": result is not None and result.verdict is Verdict.VALID,
+        "display": config.get("credential_metadata", {}).get("display", []),
+        "claim_labels": config.get("credential_metadata", {}).get("claims", []),
+    }
+    credential_id = wallet.add_credential(record)
+    wallet.record_event({"event": "received", "issuer": record["issuer_name"], "credential": credential_id})
+    if record["verified"]:
+        ctx.say(
+            _("Saved credential {id} from {issuer}. It is accredited and valid.").format(
+                id=credential_id, issuer=record["issuer_name"]
+            )
+        )
+    else:
+        ctx.say(
+            _("Saved credential {id}, but it could not be checked against the registry right now.").format(
+                id=credential_id
+            )
+        )
+
+
+def _json(response: Any) -> dict[str, Any]:
+    try:
+        value = response.json()
+    except ValueError:
+        raise WalletError(_("The issuer sent an answer that is not understood."), ExitCode.ERROR) from None
+    return value if isinstance(value, dict) else {}
