@@ -48,7 +48,7 @@ test-python: setup
 test: setup system-deps lint test-contracts test-python
 
 demo: setup
-	$(BIN)/nansen dev bootstrap
+	$(BIN)/nansen dev story
 
 bench: setup
 	$(BIN)/python -m bench

@@ -45,6 +45,7 @@ class StatusChangeCreate(BaseModel):
 
 class CredentialPublic(BaseModel):
     id: str
+    offer_id: str
     credential_type: str
     status: str
     state: str

@@ -52,7 +52,7 @@ def main_options(
     lang: Annotated[str | None, typer.Option(help="language: en, ar, uk, fr, es")] = None,
 ) -> None:
     set_language(lang)
-    ctx.obj = Context(data_dir or default_data_dir(), Console(stderr=False))
+    ctx.obj = Context(data_dir or default_data_dir(), Console(stderr=False, soft_wrap=True))
 
 
 @app.command()

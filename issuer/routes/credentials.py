@@ -35,6 +35,7 @@ def list_credentials(
     return [
         CredentialPublic(
             id=c.id,
+            offer_id=c.offer_id,
             credential_type=c.credential_type,
             status=c.status,
             state=c.state,
