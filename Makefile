@@ -24,10 +24,9 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e . --group dev
 	@touch $@
 
-# `npm ci` refuses this lock: @foundry-rs/anvil lists an optional darwin-amd64 binary package that
-# is not published, so npm install (which follows the lock and tolerates a missing optional) it is.
+# Exactly what the lock names (it lists every platform's optional anvil/forge binary).
 node_modules/.installed: package.json package-lock.json
-	npm install --no-audit --no-fund --loglevel=error
+	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
 contracts: node_modules/.installed

@@ -12,9 +12,13 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SECRETS = {
-    "NANSEN_GOVERNANCE_PASSPHRASE": "x", "POSTGRES_PASSWORD": "x", "NANSEN_ISSUER_ID": "https://ngo.example",
-    "NANSEN_ISSUER_PUBLIC_URL": "https://issuer.ngo.example", "NANSEN_ISSUER_SIGNING_KEY_PASSPHRASE": "x",
-    "NANSEN_ISSUER_CHAIN_KEYSTORE_PASSPHRASE": "x", "NANSEN_VERIFIER_PUBLIC_URL": "https://verifier.example",
+    "NANSEN_GOVERNANCE_PASSPHRASE": "x",
+    "POSTGRES_PASSWORD": "x",
+    "NANSEN_ISSUER_ID": "https://ngo.example",
+    "NANSEN_ISSUER_PUBLIC_URL": "https://issuer.ngo.example",
+    "NANSEN_ISSUER_SIGNING_KEY_PASSPHRASE": "x",
+    "NANSEN_ISSUER_CHAIN_KEYSTORE_PASSPHRASE": "x",
+    "NANSEN_VERIFIER_PUBLIC_URL": "https://verifier.example",
 }
 
 
@@ -23,15 +27,24 @@ def compose() -> str:
     if not found:
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail("docker-compose is required in CI (make test installs the Debian package)")
-        warnings.warn("docker-compose not installed: compose validation SKIPPED", pytest.PytestWarning, stacklevel=2)
+        warnings.warn(
+            "docker-compose not installed: compose validation SKIPPED", pytest.PytestWarning, stacklevel=2
+        )
         pytest.skip("docker-compose not installed")
     return found
 
 
 def run(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if k not in SECRETS}
-    return subprocess.run([compose(), "-f", str(ROOT / "docker-compose.yml"), "config", "-q"], cwd=ROOT,  # noqa: S603
-                          env={**clean, **env}, capture_output=True, text=True, timeout=60, check=False)
+    return subprocess.run(
+        [compose(), "-f", str(ROOT / "docker-compose.yml"), "config", "-q"],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 def test_compose_file_validates_with_its_secrets() -> None:
