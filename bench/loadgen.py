@@ -74,3 +74,35 @@ def run(
 
     seconds = asyncio.run(main())
     return LoadResult(len(latencies), seconds, latencies, statuses)
+
+
+class Connection:
+    """One keep-alive HTTP/1.1 connection for scripted exchanges (a wallet's token, nonce, credential)."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self._reader, self._writer = reader, writer
+
+    @classmethod
+    async def open(cls, host: str, port: int) -> Connection:
+        return cls(*await asyncio.open_connection(host, port))
+
+    async def request(
+        self, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None
+    ) -> tuple[int, bytes]:
+        extra = "".join(f"{k}: {v}\r\n" for k, v in (headers or {}).items())
+        head = f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: {len(body)}\r\n{extra}\r\n"
+        self._writer.write(head.encode() + body)
+        await self._writer.drain()
+        status_line = await self._reader.readline()
+        length = 0
+        while True:
+            line = await self._reader.readline()
+            if line in (b"\r\n", b""):
+                break
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"content-length":
+                length = int(value.strip())
+        return int(status_line.split()[1]), await self._reader.readexactly(length)
+
+    def close(self) -> None:
+        self._writer.close()

@@ -14,7 +14,9 @@ from issuer.db import make_engine, migrate, session_factory
 from issuer.deps import IssuerState
 from issuer.issuance import IssuanceFlow
 from issuer.keys import load_chain_account, load_signing_key
+from issuer.lease import lease_for
 from issuer.pipeline import AnchoringPipeline
+from issuer.readiness import ReadinessWatch
 from issuer.routes import credentials, offers, oid4vci, operations, staff
 from issuer.settings import IssuerSettings
 from issuer.status_list import StatusListPublisher
@@ -38,6 +40,7 @@ def create_app(settings: IssuerSettings) -> FastAPI:
             settings.signing_key_file, settings.signing_key_passphrase.get_secret_value()
         )
         types = load_types()
+        readiness = ReadinessWatch(sessions)
         pipeline = None
         publisher = None
         if settings.worker_enabled:
@@ -55,6 +58,8 @@ def create_app(settings: IssuerSettings) -> FastAPI:
                 registry=registry,
                 writer=writer,
                 signing_key=signing_key,
+                lease=lease_for(engine),
+                on_ready=readiness.announce,
             )
             publisher = StatusListPublisher(
                 registry=registry,
@@ -70,6 +75,7 @@ def create_app(settings: IssuerSettings) -> FastAPI:
             types=types,
             flow=IssuanceFlow(settings, types, signing_key),
             pipeline=pipeline,
+            readiness=readiness,
             status_lists=publisher,
             throttle=Throttle(),
         )

@@ -14,6 +14,7 @@ from issuer.credential_types import CredentialType
 from issuer.issuance import IssuanceFlow
 from issuer.models import Staff
 from issuer.pipeline import AnchoringPipeline
+from issuer.readiness import ReadinessWatch
 from issuer.settings import IssuerSettings
 from issuer.status_list import StatusListPublisher
 from issuer.throttle import Throttle
@@ -27,6 +28,7 @@ class IssuerState:
     types: dict[str, CredentialType]
     flow: IssuanceFlow
     pipeline: AnchoringPipeline | None
+    readiness: ReadinessWatch
     status_lists: StatusListPublisher | None
     throttle: Throttle
 

@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import secrets
 import time
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from issuer import audit
 from issuer.credential_types import CredentialType
 from issuer.keys import SigningKey
-from issuer.models import AccessToken, Credential, Nonce, Offer
+from issuer.models import Credential, Offer
 from issuer.settings import IssuerSettings
+from issuer.signed_tokens import ACCESS_TOKEN, NONCE, TokenMinter
 from issuer.tokens import matches, new_token, new_tx_code, sha256_hex
 from nansen.credential.issuance import prepare_credential
 from nansen.crypto.keys import PublicKey
@@ -33,6 +35,7 @@ class IssuanceFlow:
         self.settings = settings
         self.types = types
         self.signing_key = signing_key
+        self.tokens = TokenMinter.from_signing_key(signing_key.key)
 
     @property
     def credential_issuer(self) -> str:
@@ -69,76 +72,96 @@ class IssuanceFlow:
 
     # -- wallet side -----------------------------------------------------------------------------
     def redeem(self, session: Session, *, code: str, tx_code: str | None) -> tuple[str, int]:
-        offer = session.scalar(select(Offer).where(Offer.code_sha256 == sha256_hex(code)).with_for_update())
+        """Pre-authorized code + tx_code -> an access token for that one offer. Commits."""
+        offer = session.execute(
+            select(Offer.id, Offer.state, Offer.expires_at, Offer.tx_code_sha256).where(
+                Offer.code_sha256 == sha256_hex(code)
+            )
+        ).one_or_none()
         if offer is None or offer.state != "offered":
             raise invalid_grant("The pre-authorized code is unknown, already used or no longer valid.")
         if offer.expires_at < time.time():
-            offer.state = "dead"
+            session.execute(update(Offer).where(Offer.id == offer.id).values(state="dead"))
+            session.commit()
             raise invalid_grant("The pre-authorized code has expired. Ask the NGO for a new offer.")
         if not tx_code or not matches(tx_code, offer.tx_code_sha256):
-            offer.tx_code_failures += 1
-            if offer.tx_code_failures >= self.settings.tx_code_attempts:
-                offer.state = "dead"
-                audit.record(session, staff_id=None, action="offer_locked", detail="too many wrong tx_codes")
-            session.commit()  # count the failure even though the request fails
+            self._count_wrong_tx_code(session, offer.id)
             raise invalid_grant("The transaction code is wrong.")
-        offer.state = "redeemed"
-        token = new_token()
-        session.add(
-            AccessToken(
-                token_sha256=sha256_hex(token),
-                offer_id=offer.id,
-                expires_at=time.time() + self.settings.access_token_ttl_seconds,
-            )
+        redeemed = session.execute(
+            update(Offer).where(Offer.id == offer.id, Offer.state == "offered").values(state="redeemed")
         )
-        return token, self.settings.access_token_ttl_seconds
+        if _rowcount(redeemed) != 1:  # a concurrent request redeemed it first
+            raise invalid_grant("The pre-authorized code is unknown, already used or no longer valid.")
+        session.commit()
+        ttl = self.settings.access_token_ttl_seconds
+        return self.tokens.mint(ACCESS_TOKEN, offer.id, ttl), ttl
 
-    def new_nonce(self, session: Session) -> str:
-        now = time.time()
-        session.execute(delete(Nonce).where(Nonce.expires_at < now))
-        nonce = secrets.token_urlsafe(24)
-        session.add(Nonce(value=nonce, expires_at=now + self.settings.nonce_ttl_seconds))
-        return nonce
+    def _count_wrong_tx_code(self, session: Session, offer_id: str) -> None:
+        session.execute(
+            update(Offer).where(Offer.id == offer_id).values(tx_code_failures=Offer.tx_code_failures + 1)
+        )
+        locked = session.execute(
+            update(Offer)
+            .where(
+                Offer.id == offer_id,
+                Offer.state == "offered",
+                Offer.tx_code_failures >= self.settings.tx_code_attempts,
+            )
+            .values(state="dead")
+        )
+        if _rowcount(locked):
+            audit.record(session, staff_id=None, action="offer_locked", detail="too many wrong tx_codes")
+        session.commit()  # count the failure even though the request fails
 
-    def _consume_nonce(self, session: Session, nonce: str) -> bool:
-        result = session.execute(delete(Nonce).where(Nonce.value == nonce, Nonce.expires_at >= time.time()))
-        return bool(getattr(result, "rowcount", 0) == 1)
+    def new_nonce(self) -> str:
+        return self.tokens.new_nonce(self.settings.nonce_ttl_seconds)
 
-    def offer_for_token(self, session: Session, access_token: str) -> Offer:
-        row = session.get(AccessToken, sha256_hex(access_token))
-        if row is None or row.expires_at < time.time():
+    def offer_for_token(self, session: Session, access_token: str) -> Any:
+        offer_id = self.tokens.open(ACCESS_TOKEN, access_token)
+        offer = None
+        if offer_id is not None:
+            offer = session.execute(
+                select(Offer.id, Offer.credential_type, Offer.claims).where(Offer.id == offer_id)
+            ).one_or_none()
+        if offer is None:
             raise IssuanceProtocolError(
                 "invalid_token", "The access token is unknown or expired.", status=401
             )
-        offer = session.get(Offer, row.offer_id)
-        assert offer is not None
         return offer
 
     def request_credential(
         self, session: Session, *, access_token: str, configuration_id: Any, proofs: Any
-    ) -> Credential:
+    ) -> Enqueued:
+        """Checks the request and its key proof, then queues the credential for anchoring. Commits."""
         offer = self.offer_for_token(session, access_token)
         if configuration_id != offer.credential_type:
             raise IssuanceProtocolError(
                 "invalid_credential_request", "This access token is for another credential configuration."
             )
-        existing = session.scalar(select(Credential).where(Credential.offer_id == offer.id))
-        if existing is not None:
+        if session.scalar(select(Credential.id).where(Credential.offer_id == offer.id)) is not None:
             raise IssuanceProtocolError(
                 "invalid_credential_request", "This credential was already requested."
             )
         jwt_proofs = proofs.get("jwt") if isinstance(proofs, dict) else None
         if not isinstance(jwt_proofs, list) or len(jwt_proofs) != 1:
             raise IssuanceProtocolError("invalid_proof", "Send exactly one key proof as proofs.jwt.")
+        spent: list[str] = []
+
+        def fresh_nonce(nonce: str) -> bool:
+            if self.tokens.open(NONCE, nonce) is None:
+                return False
+            spent.append(sha256_hex(nonce))
+            return session.scalar(select(Credential.id).where(Credential.proof_nonce == spent[0])) is None
+
         holder_key = verify_proof_jwt(
             jwt_proofs[0],
             expected_audience=self.credential_issuer,
             now=int(time.time()),
-            consume_nonce=lambda nonce: self._consume_nonce(session, nonce),
+            consume_nonce=fresh_nonce,
         )
-        return self._enqueue(session, offer, holder_key)
+        return self._enqueue(session, offer, holder_key, spent[0])
 
-    def _enqueue(self, session: Session, offer: Offer, holder_key: PublicKey) -> Credential:
+    def _enqueue(self, session: Session, offer: Any, holder_key: PublicKey, nonce_sha256: str) -> Enqueued:
         kind = self.types[offer.credential_type]
         now = int(time.time())
         if offer.claims is None:
@@ -155,41 +178,75 @@ class IssuanceFlow:
                 expires_at=now + self.settings.credential_lifetime_days * 86_400,
                 status_index=index,
             )
-            credential = Credential(
-                id=secrets.token_urlsafe(16),
-                offer_id=offer.id,
-                credential_type=offer.credential_type,
-                status_index=index,
-                status="valid",
-                state="queued",
-                leaf=prepared.leaf.hex(),
-                transaction_id=secrets.token_urlsafe(24),
-                pending_payload={
-                    "body": prepared.prepared.body,
-                    "disclosures": [d.encoded for d in prepared.prepared.disclosures],
-                },
-                created_at=time.time(),
-            )
+            queued = Enqueued(secrets.token_urlsafe(16), secrets.token_urlsafe(24))
             try:
-                with session.begin_nested():
-                    session.add(credential)
-                return credential
+                session.execute(
+                    insert(Credential).values(
+                        id=queued.id,
+                        offer_id=offer.id,
+                        credential_type=offer.credential_type,
+                        status_index=index,
+                        status="valid",
+                        state="queued",
+                        leaf=prepared.leaf.hex(),
+                        transaction_id=queued.transaction_id,
+                        proof_nonce=nonce_sha256,
+                        pending_payload={
+                            "body": prepared.prepared.body,
+                            "disclosures": [d.encoded for d in prepared.prepared.disclosures],
+                        },
+                        created_at=time.time(),
+                    )
+                )
+                session.commit()
+                return queued
             except IntegrityError:
+                session.rollback()
+                self._refuse_duplicate(session, offer.id, nonce_sha256)
                 continue  # that status index was taken meanwhile: draw again
         raise invalid_request("Could not allocate a status list index; try again.")
 
-    def deliver(self, session: Session, credential: Credential) -> str | None:
-        """The signed credential if ready; marks it delivered and deletes the personal claims."""
-        if credential.state not in ("ready", "delivered") or credential.issued is None:
+    @staticmethod
+    def _refuse_duplicate(session: Session, offer_id: str, nonce_sha256: str) -> None:
+        """After a unique-constraint clash: a concurrent request won with the same nonce or offer."""
+        if session.scalar(select(Credential.id).where(Credential.proof_nonce == nonce_sha256)) is not None:
+            raise IssuanceProtocolError("invalid_nonce", "This c_nonce was already used; get a fresh one.")
+        if session.scalar(select(Credential.id).where(Credential.offer_id == offer_id)) is not None:
+            raise IssuanceProtocolError(
+                "invalid_credential_request", "This credential was already requested."
+            )
+
+    def deliver(self, session: Session, credential_id: str) -> str | None:
+        """The signed credential if ready; marks it delivered and deletes the personal claims. Commits."""
+        row = session.execute(
+            select(Credential.state, Credential.issued, Credential.offer_id).where(
+                Credential.id == credential_id
+            )
+        ).one_or_none()
+        if row is None or row.state not in ("ready", "delivered") or row.issued is None:
             return None
-        compact = credential.issued
-        if credential.state == "ready":
-            credential.state = "delivered"
-            credential.delivered_at = time.time()
-            audit.record(session, staff_id=None, action="credential_delivered", credential_id=credential.id)
+        if row.state == "ready":
+            first = session.execute(
+                update(Credential)
+                .where(Credential.id == credential_id, Credential.state == "ready")
+                .values(state="delivered", delivered_at=time.time())
+            )
+            if _rowcount(first):
+                audit.record(
+                    session, staff_id=None, action="credential_delivered", credential_id=credential_id
+                )
         if self.settings.retention_seconds == 0:
-            credential.issued = None
-            offer = session.get(Offer, credential.offer_id)
-            if offer is not None:
-                offer.claims = None
-        return compact
+            session.execute(update(Credential).where(Credential.id == credential_id).values(issued=None))
+            session.execute(update(Offer).where(Offer.id == row.offer_id).values(claims=None))
+        session.commit()
+        return str(row.issued)
+
+
+@dataclass(frozen=True, slots=True)
+class Enqueued:
+    id: str
+    transaction_id: str
+
+
+def _rowcount(result: Any) -> int:
+    return int(getattr(result, "rowcount", 0) or 0)

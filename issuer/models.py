@@ -37,19 +37,6 @@ class Offer(Base):
     expires_at: Mapped[float] = mapped_column(Float)
 
 
-class AccessToken(Base):
-    __tablename__ = "access_tokens"
-    token_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
-    offer_id: Mapped[str] = mapped_column(ForeignKey("offers.id"))
-    expires_at: Mapped[float] = mapped_column(Float)
-
-
-class Nonce(Base):
-    __tablename__ = "nonces"
-    value: Mapped[str] = mapped_column(String(64), primary_key=True)
-    expires_at: Mapped[float] = mapped_column(Float)
-
-
 class Batch(Base):
     __tablename__ = "batches"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -74,6 +61,7 @@ class Credential(Base):
     batch_position: Mapped[int | None] = mapped_column(Integer, nullable=True)
     leaf: Mapped[str] = mapped_column(String(64))  # hex, not personal
     transaction_id: Mapped[str] = mapped_column(String(64), unique=True)
+    proof_nonce: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)  # sha-256 hex
     pending_payload: Mapped[dict[str, object] | None] = mapped_column(
         JSON(none_as_null=True), nullable=True
     )  # personal

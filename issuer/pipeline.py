@@ -14,13 +14,15 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from issuer.keys import SigningKey
+from issuer.lease import Lease
 from issuer.models import Batch, Credential, StatusChange
 from issuer.settings import IssuerSettings
 from nansen.chain.errors import ContractRevertedError
@@ -49,6 +51,8 @@ class AnchoringPipeline:
         registry: Registry,
         writer: RegistryWriter,
         signing_key: SigningKey,
+        lease: Lease | None = None,
+        on_ready: Callable[[list[str]], None] | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._settings = settings
@@ -56,9 +60,12 @@ class AnchoringPipeline:
         self._registry = registry
         self._writer = writer
         self._key = signing_key
+        self._lease = lease
+        self._on_ready = on_ready
         self._clock = clock
         self._wake = threading.Event()
         self._stop = threading.Event()
+        self._oldest_queued: float | None = None
         self._thread = threading.Thread(target=self._run, name="anchoring", daemon=True)
         self.last_error: str | None = None
 
@@ -76,20 +83,37 @@ class AnchoringPipeline:
 
     def _run(self) -> None:
         backoff = 0.05
-        while not self._stop.is_set():
-            try:
-                busy = self.run_once()
-                self.last_error = None
-                backoff = 0.05
-            except NansenError as exc:  # chain down, reverted, ...: keep everything queued, retry
-                self.last_error = exc.message
-                log.warning("anchoring pipeline will retry: %s", exc.message)
-                busy = False
-                backoff = min(backoff * 2, 5.0)
-                self._stop.wait(backoff)
-            if not busy:
-                self._wake.wait(self._settings.batch_window_ms / 1000 / 2)
-                self._wake.clear()
+        try:
+            while not self._stop.is_set():
+                if self._lease is not None and not self._lease.try_acquire():
+                    self._stop.wait(1.0)  # another process anchors; take over if it goes away
+                    continue
+                try:
+                    busy = self.run_once()
+                    self.last_error = None
+                    backoff = 0.05
+                except (NansenError, SQLAlchemyError) as exc:  # chain or database down: retry later
+                    self.last_error = exc.message if isinstance(exc, NansenError) else "database unavailable"
+                    log.warning("anchoring pipeline will retry: %s", self.last_error)
+                    if isinstance(exc, SQLAlchemyError) and self._lease is not None:
+                        self._lease.release()  # the lock may have gone with the connection
+                    busy = False
+                    backoff = min(backoff * 2, 5.0)
+                    self._stop.wait(backoff)
+                if not busy:
+                    self._wake.wait(self._idle_seconds())
+                    self._wake.clear()
+        finally:
+            if self._lease is not None:
+                self._lease.release()
+
+    def _idle_seconds(self) -> float:
+        """Sleep until the oldest queued credential's window closes (or a wake-up)."""
+        window = self._settings.batch_window_ms / 1000
+        oldest = self._oldest_queued
+        if oldest is None:
+            return window
+        return min(window, max(0.005, oldest + window - self._clock()))
 
     # -- one pass ----------------------------------------------------------------------------------
     def run_once(self) -> bool:
@@ -112,54 +136,77 @@ class AnchoringPipeline:
                     onchain = self._registry.batch(root)
                 if onchain is None:
                     continue
-                self._finish(session, batch, root)
+                ready = self._finish(session, batch, root)
                 session.commit()
+                self._announce(ready)
             return bool(pending)
+
+    def _announce(self, credential_ids: list[str]) -> None:
+        if self._on_ready is not None and credential_ids:
+            self._on_ready(credential_ids)
 
     def _cut_batch(self) -> bool:
         with self._sessions() as session:
-            queued = session.scalars(
-                select(Credential)
+            count, oldest = session.execute(
+                select(func.count(), func.min(Credential.created_at)).where(Credential.state == "queued")
+            ).one()
+            self._oldest_queued = oldest
+            if not count:
+                return False
+            window_over = self._clock() - oldest >= self._settings.batch_window_ms / 1000
+            if count < self._settings.batch_size and not window_over:
+                return False
+            queued = session.execute(
+                select(*_MEMBER)
                 .where(Credential.state == "queued")
                 .order_by(Credential.created_at)
                 .limit(self._settings.batch_size)
             ).all()
-            if not queued:
-                return False
-            window_over = self._clock() - queued[0].created_at >= self._settings.batch_window_ms / 1000
-            if len(queued) < self._settings.batch_size and not window_over:
-                return False
             tree = build_tree([bytes.fromhex(c.leaf) for c in queued])
             batch = Batch(root=tree.root.hex(), count=len(queued), state="sending", created_at=self._clock())
             session.add(batch)
             session.flush()
-            for position, credential in enumerate(queued):
-                credential.state, credential.batch_id, credential.batch_position = (
-                    "batched",
-                    batch.id,
-                    position,
-                )
+            session.execute(
+                update(Credential),
+                [
+                    {"id": c.id, "state": "batched", "batch_id": batch.id, "batch_position": position}
+                    for position, c in enumerate(queued)
+                ],
+            )
             session.commit()  # the batch is durable before anything goes to the chain
             receipt = self._writer.anchor_batch(tree.root, len(queued))
             batch.tx_hash = receipt.tx_hash
-            self._finish(session, batch, tree.root)
+            members = [_Member(c.id, c.leaf, "batched", c.pending_payload) for c in queued]
+            ready = self._finish(session, batch, tree.root, members)
             session.commit()
+            self._announce(ready)
+            self._oldest_queued = None
             log.info("anchored a batch of %d in tx %s", len(queued), receipt.tx_hash)
             return True
 
-    def _finish(self, session: Session, batch: Batch, root: bytes) -> None:
-        members = session.scalars(
-            select(Credential).where(Credential.batch_id == batch.id).order_by(Credential.batch_position)
-        ).all()
+    def _finish(
+        self, session: Session, batch: Batch, root: bytes, members: Sequence[_Member] | None = None
+    ) -> list[str]:
+        """Signs every member with its inclusion proof; ``members`` in batch order (else loaded)."""
+        if members is None:
+            members = [
+                _Member(*row)
+                for row in session.execute(
+                    select(*_MEMBER)
+                    .where(Credential.batch_id == batch.id)
+                    .order_by(Credential.batch_position)
+                )
+            ]
         tree = build_tree([bytes.fromhex(c.leaf) for c in members])
         if tree.root != root:
             raise NansenError(f"batch {batch.id} members no longer give its root")
         deployment = self._registry.deployment
-        for position, credential in enumerate(members):
-            if credential.state != "batched" or credential.pending_payload is None:
+        signed: list[dict[str, Any]] = []
+        for position, member in enumerate(members):
+            if member.state != "batched" or member.pending_payload is None:
                 continue
             issued = complete_credential(
-                _prepared(credential),
+                _prepared(member),
                 chain_id=deployment.chain_id,
                 registry=deployment.credential_registry,
                 root=root,
@@ -167,10 +214,14 @@ class AnchoringPipeline:
                 signer_key=self._key.key,
                 kid=self._key.kid,
             )
-            credential.issued = issued.compact
-            credential.pending_payload = None  # the signed credential holds it now
-            credential.state = "ready"
+            # the signed credential holds the claims now
+            signed.append(
+                {"id": member.id, "issued": issued.compact, "pending_payload": None, "state": "ready"}
+            )
+        if signed:
+            session.execute(update(Credential), signed)
         batch.state, batch.confirmed_at = "confirmed", self._clock()
+        return [entry["id"] for entry in signed]
 
     def _send_status_changes(self) -> bool:
         with self._sessions() as session:
@@ -202,7 +253,17 @@ class AnchoringPipeline:
             return True
 
 
-def _prepared(credential: Credential) -> PreparedCredential:
+class _Member(NamedTuple):
+    id: str
+    leaf: str
+    state: str
+    pending_payload: dict[str, Any] | None
+
+
+_MEMBER = (Credential.id, Credential.leaf, Credential.state, Credential.pending_payload)
+
+
+def _prepared(credential: _Member) -> PreparedCredential:
     payload: dict[str, Any] = dict(credential.pending_payload or {})
     disclosures = tuple(
         parse_disclosure(encoded, max_bytes=64 * 1024, max_depth=16) for encoded in payload["disclosures"]

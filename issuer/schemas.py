@@ -31,8 +31,8 @@ class OfferPublic(BaseModel):
     offer_uri: str
     offer: dict[str, Any]
     tx_code: str  # tell it to the person aloud; it is not in the QR code
-    qr_text: str
-    qr_png_base64: str
+    qr_text: str | None = None
+    qr_png_base64: str | None = None
     expires_at: int
 
 

@@ -7,29 +7,37 @@ import io
 import qrcode
 from qrcode.constants import ERROR_CORRECT_M
 
+_BLOCKS = {(False, False): "█", (True, False): "▄", (False, True): "▀", (True, True): " "}
 
-def _code(data: str) -> qrcode.QRCode:
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=2)
-    code.add_data(data)
-    code.make(fit=True)
-    return code
+
+class QrCode:
+    """One encoding (the costly part: version fit and mask choice), rendered as PNG or as text."""
+
+    def __init__(self, data: str) -> None:
+        self._code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=2)
+        self._code.add_data(data)
+        self._code.make(fit=True)
+
+    def png(self, *, box_size: int = 6) -> bytes:
+        self._code.box_size = box_size
+        buffer = io.BytesIO()
+        self._code.make_image().save(buffer)
+        return buffer.getvalue()
+
+    def text(self) -> str:
+        """Half-block text rendering: two modules per character row, readable by phone cameras."""
+        matrix = self._code.get_matrix()
+        if len(matrix) % 2:
+            matrix.append([False] * len(matrix[0]))
+        return "\n".join(
+            "".join(_BLOCKS[(top, bottom)] for top, bottom in zip(matrix[i], matrix[i + 1], strict=True))
+            for i in range(0, len(matrix), 2)
+        )
 
 
 def qr_png(data: str, *, box_size: int = 6) -> bytes:
-    code = _code(data)
-    code.box_size = box_size
-    buffer = io.BytesIO()
-    code.make_image().save(buffer)
-    return buffer.getvalue()
+    return QrCode(data).png(box_size=box_size)
 
 
 def qr_text(data: str) -> str:
-    """Half-block text rendering: two modules per character row, readable by phone cameras."""
-    matrix = _code(data).get_matrix()
-    if len(matrix) % 2:
-        matrix.append([False] * len(matrix[0]))
-    blocks = {(False, False): "█", (True, False): "▄", (False, True): "▀", (True, True): " "}
-    return "\n".join(
-        "".join(blocks[(top, bottom)] for top, bottom in zip(matrix[i], matrix[i + 1], strict=True))
-        for i in range(0, len(matrix), 2)
-    )
+    return QrCode(data).text()

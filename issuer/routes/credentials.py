@@ -60,14 +60,16 @@ def change_status(
     target = ACTIONS.get(action)
     if target is None:
         raise HTTPException(404, "Unknown action: use revoke, suspend or reinstate.")
+    queued = session.scalars(
+        select(StatusChange)
+        .where(StatusChange.credential_id == credential_id, StatusChange.state == "queued")
+        .order_by(StatusChange.id)
+    ).all()
+    # read after the queue: the pipeline marks a change done and sets the status in one commit, so a
+    # change missing from the queue read above is visible in the status read here
     credential = session.get(Credential, credential_id)
     if credential is None:
         raise HTTPException(404, "No credential with this id.")
-    queued = session.scalars(
-        select(StatusChange).where(
-            StatusChange.credential_id == credential_id, StatusChange.state == "queued"
-        )
-    ).all()
     pending = queued[-1].status if queued else credential.status
     if pending == "revoked":
         raise HTTPException(409, "This credential is revoked; revocation is final.")

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
 from issuer.deps import SessionDep, StateDep
+from issuer.issuance import Enqueued
 from issuer.models import Credential
 from nansen.openid4vci.errors import IssuanceProtocolError, invalid_request
 from nansen.openid4vci.offer import PRE_AUTHORIZED_GRANT
@@ -95,40 +95,43 @@ def token(
     if not pre_authorized_code:
         raise invalid_request("pre-authorized_code is missing")
     access_token, expires_in = state.flow.redeem(session, code=pre_authorized_code, tx_code=tx_code)
-    session.commit()
     return JSONResponse(
         {"access_token": access_token, "token_type": "Bearer", "expires_in": expires_in}, headers=NO_STORE
     )
 
 
 @router.post("/nonce")
-def nonce(state: StateDep, session: SessionDep) -> JSONResponse:
-    value = state.flow.new_nonce(session)
-    session.commit()
-    return JSONResponse({"c_nonce": value}, headers=NO_STORE)
+async def nonce(state: StateDep) -> JSONResponse:
+    return JSONResponse({"c_nonce": state.flow.new_nonce()}, headers=NO_STORE)
 
 
-async def _wait_ready(state: Any, credential_id: str) -> Credential | None:
-    deadline = time.monotonic() + state.settings.credential_wait_seconds
-    while True:
-        with state.sessions() as session:
-            credential = session.get(Credential, credential_id)
-            if credential is not None and credential.state == "ready":
-                ready: Credential = credential
-                return ready
-        if time.monotonic() >= deadline:
-            return None
-        await asyncio.sleep(0.05)
+def _request(state: Any, access_token: str, body: dict[str, Any]) -> Enqueued:
+    with state.sessions() as session:
+        queued: Enqueued = state.flow.request_credential(
+            session,
+            access_token=access_token,
+            configuration_id=body.get("credential_configuration_id"),
+            proofs=body.get("proofs"),
+        )
+        return queued
 
 
 def _deliver(state: Any, credential_id: str) -> str | None:
     with state.sessions() as session:
-        credential = session.get(Credential, credential_id)
-        if credential is None:
-            return None
-        compact = state.flow.deliver(session, credential)
-        session.commit()
-        return compact  # type: ignore[no-any-return]
+        compact: str | None = state.flow.deliver(session, credential_id)
+        return compact
+
+
+def _deferred(state: Any, access_token: str, transaction_id: str) -> str | None:
+    with state.sessions() as session:
+        offer = state.flow.offer_for_token(session, access_token)
+        found = session.execute(
+            select(Credential.id, Credential.offer_id).where(Credential.transaction_id == transaction_id)
+        ).one_or_none()
+        if found is None or found.offer_id != offer.id:
+            raise IssuanceProtocolError("invalid_transaction_id", "This transaction id is unknown.")
+        compact: str | None = state.flow.deliver(session, found.id)
+        return compact
 
 
 @router.post("/credential")
@@ -140,23 +143,17 @@ async def credential(request: Request, state: StateDep) -> JSONResponse:
         raise invalid_request("the credential request is not JSON") from exc
     if not isinstance(body, dict):
         raise invalid_request("the credential request must be a JSON object")
-    with state.sessions() as session:
-        created = state.flow.request_credential(
-            session,
-            access_token=access_token,
-            configuration_id=body.get("credential_configuration_id"),
-            proofs=body.get("proofs"),
-        )
-        session.commit()
-        credential_id, transaction_id = created.id, created.transaction_id
+    queued = await run_in_threadpool(_request, state, access_token, body)
     if state.pipeline is not None:
         state.pipeline.wake()
-    if await _wait_ready(state, credential_id) is not None:
-        compact = _deliver(state, credential_id)
+    if await state.readiness.wait(queued.id, state.settings.credential_wait_seconds):
+        compact = await run_in_threadpool(_deliver, state, queued.id)
         if compact is not None:
             return JSONResponse({"credentials": [{"credential": compact}]}, headers=NO_STORE)
     # not anchored yet (chain slow or down): the wallet comes back with the transaction id
-    return JSONResponse({"transaction_id": transaction_id, "interval": 5}, status_code=202, headers=NO_STORE)
+    return JSONResponse(
+        {"transaction_id": queued.transaction_id, "interval": 5}, status_code=202, headers=NO_STORE
+    )
 
 
 @router.post("/deferred_credential")
@@ -169,13 +166,7 @@ async def deferred_credential(request: Request, state: StateDep) -> JSONResponse
     transaction_id = body.get("transaction_id") if isinstance(body, dict) else None
     if not isinstance(transaction_id, str):
         raise invalid_request("transaction_id is missing")
-    with state.sessions() as session:
-        offer = state.flow.offer_for_token(session, access_token)
-        credential = session.scalar(select(Credential).where(Credential.transaction_id == transaction_id))
-        if credential is None or credential.offer_id != offer.id:
-            raise IssuanceProtocolError("invalid_transaction_id", "This transaction id is unknown.")
-        credential_id = credential.id
-    compact = _deliver(state, credential_id)
+    compact = await run_in_threadpool(_deferred, state, access_token, transaction_id)
     if compact is None:
         return JSONResponse({"error": "issuance_pending", "interval": 5}, status_code=400, headers=NO_STORE)
     return JSONResponse({"credentials": [{"credential": compact}]}, headers=NO_STORE)
