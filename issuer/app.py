@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from issuer import problems
+from issuer.chain_link import ChainLink
 from issuer.credential_types import load_types
 from issuer.db import make_engine, migrate, session_factory
 from issuer.deps import IssuerState
@@ -22,10 +23,7 @@ from issuer.settings import IssuerSettings
 from issuer.status_list import StatusListPublisher
 from issuer.throttle import Throttle
 from nansen.asgi_limits import BodyLimitMiddleware
-from nansen.chain.connection import connect
-from nansen.chain.deployment import check_deployment, load_deployment
-from nansen.chain.registry import Registry
-from nansen.chain.transactions import TransactionSender
+from nansen.chain.deployment import load_deployment
 
 log = logging.getLogger("nansen.issuer")
 
@@ -44,29 +42,24 @@ def create_app(settings: IssuerSettings) -> FastAPI:
         pipeline = None
         publisher = None
         if settings.worker_enabled:
-            conn = connect(settings.rpc_url, expected_chain_id=settings.chain_id)
-            deployment = load_deployment(settings.deployments_dir, conn.chain_id)
-            check_deployment(conn, deployment)
-            registry = Registry(conn, deployment)
-            account = load_chain_account(
-                settings.chain_keystore, settings.chain_keystore_passphrase.get_secret_value()
+            # configuration errors stop start-up here; the chain itself may be down (see ChainLink)
+            chain = ChainLink(
+                rpc_url=settings.rpc_url,
+                deployment=load_deployment(settings.deployments_dir, settings.chain_id),
+                account=load_chain_account(
+                    settings.chain_keystore, settings.chain_keystore_passphrase.get_secret_value()
+                ),
             )
-            writer = registry.writer(TransactionSender(conn, account))
             pipeline = AnchoringPipeline(
                 settings=settings,
                 sessions=sessions,
-                registry=registry,
-                writer=writer,
+                chain=chain,
                 signing_key=signing_key,
                 lease=lease_for(engine),
                 on_ready=readiness.announce,
             )
             publisher = StatusListPublisher(
-                registry=registry,
-                issuer_address=account.address,
-                issuer_id=settings.issuer_id,
-                size=settings.status_list_size,
-                key=signing_key,
+                chain=chain, issuer_id=settings.issuer_id, size=settings.status_list_size, key=signing_key
             )
             pipeline.start()
         app.state.issuer = IssuerState(

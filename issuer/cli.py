@@ -53,6 +53,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
 
+def _rotate_key(settings: IssuerSettings, passphrase: str, retire_at: int) -> None:
+    """New key staged beside the current one, registered on chain, only then swapped in; the old key
+    retires last. Each step can be re-run after a failure: nothing is half-done on disk."""
+    from issuer.keys import create_signing_key, load_signing_key
+    from nansen.chain.errors import ContractRevertedError
+
+    current = settings.signing_key_file
+    staged = current.with_name(f"{current.name}.next")
+    old = load_signing_key(current, passphrase)
+    new = load_signing_key(staged, passphrase) if staged.exists() else create_signing_key(staged, passphrase)
+    writer = _registry_writer(settings)
+    try:
+        writer.add_key(new.kid_bytes, new.key.public_key().raw(), int(time.time()) - 60)
+    except ContractRevertedError as exc:
+        if exc.error_name != "IssuerRegistryKeyExists":  # registered by an earlier, interrupted run
+            raise
+    archived = current.with_name(f"{current.name}.{old.kid}")
+    current.replace(archived)
+    staged.replace(current)
+    receipt = writer.retire_key(old.kid_bytes, retire_at)
+    print(
+        f"new key {new.kid} registered and in use after a restart; old key {old.kid} retires "
+        f"(tx {receipt.tx_hash}); old key file kept at {archived}"
+    )
+
+
 def _run(args: argparse.Namespace, settings: IssuerSettings) -> int:
     from issuer.keys import create_signing_key, load_signing_key
 
@@ -67,17 +93,7 @@ def _run(args: argparse.Namespace, settings: IssuerSettings) -> int:
         )
         print(f"key {key.kid} registered in tx {receipt.tx_hash}")
     elif args.verb == "rotate-key":
-        old = load_signing_key(settings.signing_key_file, passphrase)
-        archived = settings.signing_key_file.with_name(f"{settings.signing_key_file.name}.{old.kid}")
-        settings.signing_key_file.rename(archived)
-        new = create_signing_key(settings.signing_key_file, passphrase)
-        writer = _registry_writer(settings)
-        writer.add_key(new.kid_bytes, new.key.public_key().raw(), int(time.time()) - 60)
-        receipt = writer.retire_key(old.kid_bytes, args.retire_at)
-        print(
-            f"new key {new.kid} registered; old key {old.kid} retires (tx {receipt.tx_hash}); "
-            f"old key file kept at {archived}"
-        )
+        _rotate_key(settings, passphrase, args.retire_at)
     elif args.verb == "bootstrap-admin":
         from issuer.bootstrap import bootstrap_admin
 

@@ -21,13 +21,13 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from issuer.chain_link import ChainLink
 from issuer.keys import SigningKey
 from issuer.lease import Lease
 from issuer.models import Batch, Credential, StatusChange
 from issuer.settings import IssuerSettings
 from nansen.chain.errors import ContractRevertedError
 from nansen.chain.records import CredentialStatus
-from nansen.chain.registry import Registry, RegistryWriter
 from nansen.credential.issuance import PreparedCredential, complete_credential
 from nansen.errors import NansenError
 from nansen.merkle import build_tree
@@ -48,8 +48,7 @@ class AnchoringPipeline:
         *,
         settings: IssuerSettings,
         sessions: sessionmaker[Session],
-        registry: Registry,
-        writer: RegistryWriter,
+        chain: ChainLink,
         signing_key: SigningKey,
         lease: Lease | None = None,
         on_ready: Callable[[list[str]], None] | None = None,
@@ -57,8 +56,7 @@ class AnchoringPipeline:
     ) -> None:
         self._settings = settings
         self._sessions = sessions
-        self._registry = registry
-        self._writer = writer
+        self._chain = chain
         self._key = signing_key
         self._lease = lease
         self._on_ready = on_ready
@@ -126,14 +124,15 @@ class AnchoringPipeline:
             pending = session.scalars(select(Batch).where(Batch.state == "sending")).all()
             for batch in pending:
                 root = bytes.fromhex(batch.root)
-                onchain = self._registry.batch(root)
+                chain = self._chain.get()
+                onchain = chain.registry.batch(root)
                 if onchain is None:
                     try:
-                        batch.tx_hash = self._writer.anchor_batch(root, batch.count).tx_hash
+                        batch.tx_hash = chain.writer.anchor_batch(root, batch.count).tx_hash
                     except ContractRevertedError as exc:
                         if exc.error_name != "CredentialRegistryRootAlreadyAnchored":
                             raise
-                    onchain = self._registry.batch(root)
+                    onchain = chain.registry.batch(root)
                 if onchain is None:
                     continue
                 ready = self._finish(session, batch, root)
@@ -174,7 +173,7 @@ class AnchoringPipeline:
                 ],
             )
             session.commit()  # the batch is durable before anything goes to the chain
-            receipt = self._writer.anchor_batch(tree.root, len(queued))
+            receipt = self._chain.get().writer.anchor_batch(tree.root, len(queued))
             batch.tx_hash = receipt.tx_hash
             members = [_Member(c.id, c.leaf, "batched", c.pending_payload) for c in queued]
             ready = self._finish(session, batch, tree.root, members)
@@ -200,7 +199,7 @@ class AnchoringPipeline:
         tree = build_tree([bytes.fromhex(c.leaf) for c in members])
         if tree.root != root:
             raise NansenError(f"batch {batch.id} members no longer give its root")
-        deployment = self._registry.deployment
+        deployment = self._chain.deployment
         signed: list[dict[str, Any]] = []
         for position, member in enumerate(members):
             if member.state != "batched" or member.pending_payload is None:
@@ -241,7 +240,7 @@ class AnchoringPipeline:
                 for c in session.scalars(select(Credential).where(Credential.id.in_(list(latest)))).all()
             }
             ordered = sorted(latest.values(), key=lambda ch: credentials[ch.credential_id].status_index)
-            receipt = self._writer.set_statuses(
+            receipt = self._chain.get().writer.set_statuses(
                 [credentials[ch.credential_id].status_index for ch in ordered],
                 [STATUS_CODES[ch.status] for ch in ordered],
             )

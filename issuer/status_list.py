@@ -6,8 +6,8 @@ import json
 import threading
 import time
 
+from issuer.chain_link import ChainLink
 from issuer.keys import SigningKey
-from nansen.chain.registry import Registry
 from nansen.credential.status_claim import status_list_uri
 from nansen.crypto.jws import sign_compact
 from nansen.status.token_status_list import STATUS_LIST_TYP, StatusList, StatusListClaims
@@ -17,11 +17,8 @@ TTL_SECONDS = 60
 
 
 class StatusListPublisher:
-    def __init__(
-        self, *, registry: Registry, issuer_address: str, issuer_id: str, size: int, key: SigningKey
-    ) -> None:
-        self._registry = registry
-        self._address = issuer_address
+    def __init__(self, *, chain: ChainLink, issuer_id: str, size: int, key: SigningKey) -> None:
+        self._chain = chain
         self._issuer_id = issuer_id
         self._size = size
         self._key = key
@@ -33,7 +30,9 @@ class StatusListPublisher:
             now = time.time()
             if self._cached and now - self._cached[0] < TTL_SECONDS / 2:
                 return self._cached[1]
-            words = self._registry.status_words(self._address, 0, self._size // ENTRIES_PER_WORD)
+            words = self._chain.get().registry.status_words(
+                self._chain.address, 0, self._size // ENTRIES_PER_WORD
+            )
             status_list = StatusList(self._size, 2, words_to_bytes(words))
             claims = StatusListClaims(
                 subject=status_list_uri(self._issuer_id),

@@ -167,6 +167,8 @@ async def deferred_credential(request: Request, state: StateDep) -> JSONResponse
     if not isinstance(transaction_id, str):
         raise invalid_request("transaction_id is missing")
     compact = await run_in_threadpool(_deferred, state, access_token, transaction_id)
-    if compact is None:
-        return JSONResponse({"error": "issuance_pending", "interval": 5}, status_code=400, headers=NO_STORE)
+    if compact is None:  # OpenID4VCI 1.0 section 9.2: still pending -> 202 with the same transaction id
+        return JSONResponse(
+            {"transaction_id": transaction_id, "interval": 5}, status_code=202, headers=NO_STORE
+        )
     return JSONResponse({"credentials": [{"credential": compact}]}, headers=NO_STORE)

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from issuer.deps import SessionDep, StateDep
 from issuer.models import Credential
+from nansen.errors import ChainError
 
 router = APIRouter(tags=["operations"])
 
@@ -15,7 +16,11 @@ router = APIRouter(tags=["operations"])
 def status_list(state: StateDep) -> Response:
     if state.status_lists is None:
         raise HTTPException(503, "The status list is not available (no chain connection).")
-    return Response(state.status_lists.token(), media_type="application/statuslist+jwt")
+    try:
+        token = state.status_lists.token()
+    except ChainError as exc:
+        raise HTTPException(503, "The status list is not available: the chain cannot be read now.") from exc
+    return Response(token, media_type="application/statuslist+jwt")
 
 
 @router.get("/health")
