@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from hashlib import sha256
 from typing import Any
 
-from nansen.crypto.b64 import b64url_decode, b64url_encode
+from nansen.crypto.b64 import b64url_decode_hashes, b64url_encode
 from nansen.errors import MerkleError, NansenError
 
 MAX_DEPTH = 32
@@ -74,10 +74,10 @@ class InclusionProof:
         if not isinstance(path, list) or len(path) > MAX_DEPTH:
             raise MerkleProofError(f"proof path must be a list of at most {MAX_DEPTH} hashes")
         try:
-            siblings = tuple(b64url_decode(item) for item in path)
-        except (NansenError, TypeError) as exc:
-            raise MerkleProofError("proof path holds a value that is not base64url") from exc
-        if any(len(s) != 32 for s in siblings) or len(siblings) != _path_length(index, count):
+            siblings = b64url_decode_hashes(path)
+        except NansenError as exc:
+            raise MerkleProofError("proof path holds a value that is not a base64url SHA-256 hash") from exc
+        if len(siblings) != _path_length(index, count):
             raise MerkleProofError("proof path does not fit its index and count")
         return cls(index, count, siblings)
 

@@ -50,3 +50,25 @@ def b64url_decode(text: str | bytes) -> bytes:
         return binascii.a2b_base64(raw.translate(_TO_STANDARD) + _PADDING[tail], strict_mode=True)
     except binascii.Error as exc:
         raise EncodingError("base64url text has a character outside the alphabet (or padding)") from exc
+
+
+def b64url_decode_hashes(items: object) -> tuple[bytes, ...]:
+    """Decode a list of canonical base64url SHA-256 values (43 characters each) in one pass.
+
+    Each item with an extra "A" is 44 characters, 33 bytes whose last byte holds the item's two
+    unused bits: canonical exactly when that byte is zero. One C call decodes the whole list.
+    """
+    if not isinstance(items, list) or not all(type(i) is str and len(i) == 43 for i in items):
+        raise EncodingError("hashes must be a list of 43-character base64url strings")
+    if not items:
+        return ()
+    joined = "A".join(items) + "A"
+    if "+" in joined or "/" in joined or "=" in joined or not joined.isascii():
+        raise EncodingError("base64url text has a character outside the alphabet (or padding)")
+    try:
+        raw = binascii.a2b_base64(joined.encode().translate(_TO_STANDARD), strict_mode=True)
+    except binascii.Error as exc:
+        raise EncodingError("base64url text has a character outside the alphabet (or padding)") from exc
+    if any(raw[i] for i in range(32, len(raw), 33)):
+        raise EncodingError("base64url text is not canonical (non-zero trailing bits)")
+    return tuple(raw[i : i + 32] for i in range(0, len(raw), 33))

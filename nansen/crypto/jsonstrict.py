@@ -32,6 +32,8 @@ def _refuse_constant(name: str) -> Any:
 
 
 _DECODER = json.JSONDecoder(object_pairs_hook=_no_duplicates, parse_constant=_refuse_constant)
+# a text without "{" holds no object, so no member names to repeat: the hook-free C path is as strict
+_OBJECTLESS_DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
 
 
 def json_depth(value: Any) -> int:
@@ -61,7 +63,7 @@ def loads_strict(
     else:
         text = data
     try:
-        value = _DECODER.decode(text)
+        value = (_DECODER if "{" in text else _OBJECTLESS_DECODER).decode(text)
     except RecursionError as exc:
         raise JsonTooDeepError("JSON value nests too deeply") from exc
     except ValueError as exc:  # JSONDecodeError, and int() digit limits

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nansen.crypto.b64 import b64url_decode, b64url_encode
+from nansen.crypto.b64 import b64url_decode, b64url_decode_hashes, b64url_encode
 from nansen.crypto.errors import (
     DuplicateKeyError,
     EncodingError,
@@ -88,3 +88,33 @@ def test_json_huge_integer_is_a_json_error() -> None:
 def test_json_depth() -> None:
     assert json_depth(1) == 0
     assert json_depth({"a": [1, {"b": {}}]}) == 4
+
+
+_B64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+
+def _one_by_one(items: list[str]) -> tuple[bytes, ...] | None:
+    try:
+        decoded = tuple(b64url_decode(i) for i in items)
+    except EncodingError:
+        return None
+    return decoded if all(len(d) == 32 for d in decoded) else None
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.binary(min_size=32, max_size=32).map(b64url_encode),
+            st.text(alphabet=_B64URL, min_size=43, max_size=43),
+            st.text(min_size=41, max_size=45),
+        ),
+        max_size=20,
+    )
+)
+def test_hash_list_decoding_agrees_with_one_by_one(items: list[str]) -> None:
+    """The one-pass decoder of Merkle paths accepts exactly what the strict decoder accepts."""
+    try:
+        together: tuple[bytes, ...] | None = b64url_decode_hashes(items)
+    except EncodingError:
+        together = None
+    assert together == _one_by_one(items)
