@@ -25,6 +25,7 @@ from issuer.chain_link import ChainLink
 from issuer.keys import SigningKey
 from issuer.lease import Lease
 from issuer.models import Batch, Credential, StatusChange
+from issuer.retention import purge_personal_data
 from issuer.settings import IssuerSettings
 from nansen.chain.errors import ContractRevertedError
 from nansen.chain.records import CredentialStatus
@@ -35,6 +36,7 @@ from nansen.sdjwt.disclosures import parse_disclosure
 from nansen.sdjwt.issuance import PreparedSdJwt
 
 log = logging.getLogger("nansen.issuer.pipeline")
+PURGE_EVERY_SECONDS = 30.0
 STATUS_CODES = {
     "valid": CredentialStatus.VALID,
     "revoked": CredentialStatus.REVOKED,
@@ -64,6 +66,7 @@ class AnchoringPipeline:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._oldest_queued: float | None = None
+        self._last_purge = 0.0
         self._thread = threading.Thread(target=self._run, name="anchoring", daemon=True)
         self.last_error: str | None = None
 
@@ -115,9 +118,20 @@ class AnchoringPipeline:
 
     # -- one pass ----------------------------------------------------------------------------------
     def run_once(self) -> bool:
+        self._purge_when_due()
         busy = self._reconcile()
         busy = self._cut_batch() or busy
         return self._send_status_changes() or busy
+
+    def _purge_when_due(self) -> None:
+        now = self._clock()
+        if now - self._last_purge < PURGE_EVERY_SECONDS:
+            return
+        self._last_purge = now
+        with self._sessions() as session:
+            purged = purge_personal_data(session, now=now, retention_seconds=self._settings.retention_seconds)
+        if purged:
+            log.info("deleted personal data of %d offers or credentials past their time", purged)
 
     def _reconcile(self) -> bool:
         with self._sessions() as session:

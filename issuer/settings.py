@@ -15,6 +15,7 @@ class IssuerSettings(BaseSettings):
     environment: Literal["development", "production"] = "development"
     issuer_id: str = "https://issuer.demo-ngo.example"
     public_url: str = "http://127.0.0.1:8001"
+    display_name: str = Field(default="Nansen demo NGO", min_length=1, max_length=200)  # shown in wallets
     data_dir: Path = Path(".data/issuer")
     database_url: str = ""  # default: SQLite in data_dir
     rpc_url: str = "http://127.0.0.1:8545"

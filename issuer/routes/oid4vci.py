@@ -34,7 +34,7 @@ def issuer_metadata(state: StateDep) -> dict[str, Any]:
         "credential_endpoint": f"{base}/credential",
         "nonce_endpoint": f"{base}/nonce",
         "deferred_credential_endpoint": f"{base}/deferred_credential",
-        "display": [{"name": "Nansen demo NGO", "locale": "en"}],
+        "display": [{"name": state.settings.display_name, "locale": "en"}],
         "credential_configurations_supported": {
             kind.id: {
                 "format": "dc+sd-jwt",
