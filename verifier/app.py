@@ -1,21 +1,19 @@
-"""create_app(settings): the verifier service, its chain mirror running in the background."""
+"""create_app(settings): the verifier service, its link to the chain kept up in the background."""
 
 from __future__ import annotations
 
-import contextlib
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
 from nansen.asgi_limits import BodyLimitMiddleware
-from nansen.chain.connection import connect
-from nansen.chain.deployment import check_deployment, load_deployment
-from nansen.chain.mirror import ChainMirror, MirrorSyncer
+from nansen.chain.artifacts import CONTRACT_NAMES, load_artifact
 from nansen.credential.trust import TrustSource
-from nansen.credential.verification import CredentialVerifier, VerificationPolicy
-from nansen.errors import ChainError
+from nansen.credential.verification import VerificationPolicy
 from verifier import problems
+from verifier.chain_link import ChainLink, StaticLink, TrustLink
 from verifier.deps import ServiceState
 from verifier.metrics import LatencyMiddleware, VerifierMetrics
 from verifier.officers import OfficerDirectory
@@ -23,47 +21,44 @@ from verifier.routes import health, offline, requests, wallet
 from verifier.settings import VerifierSettings
 from verifier.store import StateStore
 
-
-def _chain_mirror(settings: VerifierSettings) -> ChainMirror:
-    conn = connect(settings.rpc_url, expected_chain_id=settings.chain_id)
-    deployment = load_deployment(settings.deployments_dir, conn.chain_id)
-    check_deployment(conn, deployment)
-    return ChainMirror(conn, deployment, confirmations=settings.confirmations)
+# with the node up the first sync finishes within this and the service starts ready; with it down,
+# the service starts anyway and answers "unknown" until the link catches up
+FIRST_SYNC_WAIT_SECONDS = 5.0
 
 
 def create_app(settings: VerifierSettings, *, trust: TrustSource | None = None) -> FastAPI:
-    """The verifier app. ``trust`` replaces the chain mirror (tests pass a small in-memory fake)."""
+    """The verifier app. ``trust`` replaces the chain link (tests pass a small in-memory fake)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        syncer: MirrorSyncer | None = None
-        source = trust
-        if source is None:
-            mirror = _chain_mirror(settings)
-            # if the chain is down now the syncer keeps trying; until then every verdict is "unknown"
-            with contextlib.suppress(ChainError):
-                mirror.sync()
-            syncer = MirrorSyncer(mirror, interval=settings.sync_interval_seconds)
-            syncer.start()
-            source = mirror
         policy = VerificationPolicy(
             max_staleness=settings.max_staleness_seconds,
             clock_skew=settings.clock_skew_seconds,
             kb_max_age=settings.kb_max_age_seconds,
         )
-        app.state.service = ServiceState(
-            settings=settings,
-            trust=source,
-            verifier=CredentialVerifier(source, policy=policy),
-            store=StateStore(settings.state_db),
-            officers=OfficerDirectory(settings.officers_file),
-            metrics=VerifierMetrics(),
-        )
+        # built before the link starts, so a bad officers file or state dir fails start-up cleanly
+        officers = OfficerDirectory(settings.officers_file)
+        store = StateStore(settings.state_db)
+        chain: ChainLink | None = None
+        link: TrustLink
+        if trust is None:
+            for name in CONTRACT_NAMES:
+                load_artifact(name)  # a packaging fault, not a chain outage: fail start-up
+            chain = ChainLink.from_settings(settings, policy=policy)
+            chain.start()
+            link = chain
+        else:
+            link = StaticLink(trust, policy=policy)
         try:
+            if chain is not None:
+                await asyncio.to_thread(chain.wait_first_attempt, FIRST_SYNC_WAIT_SECONDS)
+            app.state.service = ServiceState(
+                settings=settings, link=link, store=store, officers=officers, metrics=VerifierMetrics()
+            )
             yield
         finally:
-            if syncer is not None:
-                syncer.stop()
+            if chain is not None:
+                chain.stop()
 
     app = FastAPI(title="Nansen verifier", version="0.1.0", lifespan=lifespan)
     problems.install(app)

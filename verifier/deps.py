@@ -7,8 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 
-from nansen.credential.trust import TrustSource
-from nansen.credential.verification import CredentialVerifier
+from verifier.chain_link import TrustLink
 from verifier.metrics import VerifierMetrics
 from verifier.officers import Officer, OfficerDirectory
 from verifier.settings import VerifierSettings
@@ -18,8 +17,7 @@ from verifier.store import StateStore
 @dataclass
 class ServiceState:
     settings: VerifierSettings
-    trust: TrustSource
-    verifier: CredentialVerifier
+    link: TrustLink
     store: StateStore
     officers: OfficerDirectory
     metrics: VerifierMetrics

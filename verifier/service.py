@@ -6,21 +6,29 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from nansen.credential.result import Verdict, VerificationResult
-from nansen.credential.verification import CredentialVerifier
+from nansen.credential.result import CheckName, Outcome, Verdict, VerificationResult
 from nansen.openid4vp.dcql import CredentialQuery, parse_query, requested_only
 from nansen.openid4vp.errors import ClaimsMissingError
+from verifier.chain_link import TrustLink
+
+STALE_DETAIL = (
+    "The verifier's copy of the registry is older than its staleness bound, so it cannot vouch for "
+    "this credential now. Try again shortly."
+)
 
 
 def verify_for_query(
-    verifier: CredentialVerifier, *, presentation: str, query: CredentialQuery, audience: str, nonce: str
+    link: TrustLink, *, presentation: str, query: CredentialQuery, audience: str, nonce: str
 ) -> dict[str, Any]:
-    result = verifier.verify_presentation(presentation, audience=audience, nonce=nonce)
+    result = link.verifier.verify_presentation(presentation, audience=audience, nonce=nonce)
     checks: list[dict[str, Any]] = [
         {"name": c.name.value, "outcome": c.outcome.value, "reason": c.reason} for c in result.checks
     ]
     verdict, reason, claims = result.verdict, result.reason, {}
-    if result.verdict is not Verdict.INVALID:
+    # the type and the claims can only be judged on a payload whose signature was checked: an
+    # "unknown" that stopped before it (no registry to find the key in) stays "unknown"
+    payload_verified = result.check(CheckName.SIGNATURE).outcome is Outcome.PASSED
+    if result.verdict is not Verdict.INVALID and payload_verified:
         if result.vct not in query.vct_values:
             verdict, reason = Verdict.INVALID, "credential_type:not_requested"
             checks.append({"name": "credential_type", "outcome": "failed", "reason": "not_requested"})
@@ -38,7 +46,11 @@ def verify_for_query(
                         "missing": [".".join(str(k) for k in p) for p in exc.missing],
                     }
                 )
-    return _body(result, verdict=verdict, reason=reason, checks=checks, claims=claims)
+    body = _body(result, verdict=verdict, reason=reason, checks=checks, claims=claims)
+    if verdict is Verdict.UNKNOWN:
+        problem = link.problem()
+        body["detail"] = problem.detail if problem is not None else STALE_DETAIL
+    return body
 
 
 def _body(

@@ -6,17 +6,16 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from chain_world import ChainIssuer, chain_issuer
 from fastapi.testclient import TestClient
-from world import VCT
+from presenting import present_online
 
 from nansen.chain import devchain
 from nansen.chain.deployment import save_deployment
-from nansen.openid4vp.request import parse_request_uri, vp_token_form
 from nansen.sdjwt.issuance import IssuedSdJwt
-from nansen.sdjwt.presentation import create_presentation
 from verifier.app import create_app
 from verifier.officers import OfficerDirectory
 from verifier.settings import VerifierSettings
@@ -51,25 +50,10 @@ def setup(tmp_path: Path) -> Iterator[tuple[TestClient, ChainIssuer, dict[str, s
         devchain.stop(chain_dir)
 
 
-def check(client: TestClient, headers: dict[str, str], issuer: ChainIssuer, issued: IssuedSdJwt) -> dict:  # type: ignore[type-arg]
-    created = client.post(
-        "/requests",
-        json={"credential_type": VCT, "claims": [["nationality"], ["age_over_18"]]},
-        headers=headers,
-    ).json()
-    request = parse_request_uri(created["request_uri"])
-    presentation = create_presentation(
-        issued=issued.compact,
-        disclose=[("nationality",), ("age_over_18",)],
-        holder_key=issuer.holder,
-        aud=request.audience,
-        nonce=request.nonce,
-        iat=int(time.time()),
-    )
-    client.post(
-        f"/wallet/responses/{created['id']}", data=vp_token_form(request, {"credential": presentation})
-    )
-    return client.get(f"/requests/{created['id']}/result", params={"wait": 5}, headers=headers).json()  # type: ignore[no-any-return]
+def check(
+    client: TestClient, headers: dict[str, str], issuer: ChainIssuer, issued: IssuedSdJwt
+) -> dict[str, Any]:
+    return present_online(client, headers, issued=issued.compact, holder_key=issuer.holder)[1]
 
 
 def test_revocation_then_chain_outage(setup: tuple[TestClient, ChainIssuer, dict[str, str], Path]) -> None:

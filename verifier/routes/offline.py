@@ -46,7 +46,7 @@ async def verify_offline(
         raise HTTPException(409, "This nonce was already used or has expired. Create a new challenge.")
     query = build_query("credential", body.credential_type, [tuple(p) for p in body.claims]).credentials[0]
     result = verify_for_query(
-        state.verifier,
+        state.link,
         presentation=body.presentation,
         query=query,
         audience=stored.audience,

@@ -40,7 +40,7 @@ def post_response(
     try:
         presentations = parse_vp_token(vp_token, parse_query(stored.query))
         body = verify_for_query(
-            state.verifier,
+            state.link,
             presentation=next(iter(presentations.values())),
             query=single_query(stored.query),
             audience=stored.audience,
