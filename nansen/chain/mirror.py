@@ -177,30 +177,3 @@ class ChainMirror:
 
     def _on_StatusWordChanged(self, args: dict[str, Any]) -> None:
         self._words.setdefault(args["issuer"], {})[args["wordIndex"]] = args["word"]
-
-
-class MirrorSyncer:
-    """Runs ``mirror.sync()`` every ``interval`` seconds in a daemon thread; errors are kept, not raised."""
-
-    def __init__(self, mirror: ChainMirror, *, interval: float = 1.0) -> None:
-        self.mirror = mirror
-        self.interval = interval
-        self.last_error: ChainError | None = None
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="chain-mirror", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self, timeout: float = 5.0) -> None:
-        self._stop.set()
-        self._thread.join(timeout)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self.mirror.sync()
-                self.last_error = None
-            except ChainError as exc:
-                self.last_error = exc
-            self._stop.wait(self.interval)
