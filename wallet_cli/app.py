@@ -16,6 +16,7 @@ from wallet_cli.commands import manage
 from wallet_cli.context import Context, default_data_dir
 from wallet_cli.errors import EXIT_CODES_HELP, ExitCode, WalletError
 from wallet_cli.i18n import set_language
+from wallet_cli.settings import load_settings
 
 F = TypeVar("F", bound=Callable[..., None])
 
@@ -44,6 +45,7 @@ JsonOption = Annotated[bool, typer.Option("--json", help="machine-readable outpu
 
 
 @app.callback()
+@guarded
 def main_options(
     ctx: typer.Context,
     data_dir: Annotated[
@@ -51,8 +53,9 @@ def main_options(
     ] = None,
     lang: Annotated[str | None, typer.Option(help="language: en, ar, uk, fr, es")] = None,
 ) -> None:
-    set_language(lang)
-    ctx.obj = Context(data_dir or default_data_dir(), Console(stderr=False, soft_wrap=True))
+    set_language(lang)  # first, so a settings error is already in the holder's language
+    settings = load_settings()
+    ctx.obj = Context(data_dir or default_data_dir(settings), Console(stderr=False, soft_wrap=True), settings)
 
 
 @app.command()

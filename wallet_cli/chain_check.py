@@ -1,15 +1,26 @@
-"""Checking a received credential against the chain registry (no contact with the issuer)."""
+"""Checking credentials against the chain registry (no contact with the issuer).
+
+On receipt, and again whenever the holder looks at credentials that could not be checked yet
+(`list`, `show`): the chain is asked only when such a credential exists, so an offline wallet with
+checked credentials never waits for the network.
+"""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
+import time
+from typing import TYPE_CHECKING
 
-from nansen.credential.result import VerificationResult
+from wallet_cli.credential_record import ChainCheck, chain_check, with_check, with_content
+from wallet_cli.settings import WalletSettings
+from wallet_cli.store.wallet import StoredCredential, Wallet
+
+if TYPE_CHECKING:
+    from nansen.credential.verification import CredentialVerifier
 
 
-def verify_on_chain(compact: str) -> VerificationResult | None:
-    """The full verification, or None when the chain cannot be reached right now."""
+def open_verifier(settings: WalletSettings) -> CredentialVerifier | None:
+    """A verifier over a freshly synced mirror of the registry, or None when the chain cannot be
+    reached right now (node down, no network, deployment not found)."""
     from nansen.chain.connection import connect
     from nansen.chain.deployment import check_deployment, load_deployment
     from nansen.chain.mirror import ChainMirror
@@ -18,16 +29,36 @@ def verify_on_chain(compact: str) -> VerificationResult | None:
 
     try:
         conn = connect(
-            os.environ.get("NANSEN_WALLET_RPC_URL", "http://127.0.0.1:8545"),
-            expected_chain_id=int(os.environ.get("NANSEN_WALLET_CHAIN_ID", "31337")),
-            timeout=10,
+            settings.rpc_url, expected_chain_id=settings.chain_id, timeout=settings.chain_timeout_seconds
         )
-        deployment = load_deployment(
-            Path(os.environ.get("NANSEN_WALLET_DEPLOYMENTS_DIR", "deployments")), conn.chain_id
-        )
+        deployment = load_deployment(settings.deployments_dir, conn.chain_id)
         check_deployment(conn, deployment)
         mirror = ChainMirror(conn, deployment)
         mirror.sync()
     except NansenError:
         return None
-    return CredentialVerifier(mirror).verify_issued(compact)
+    return CredentialVerifier(mirror)
+
+
+def recheck(
+    wallet: Wallet, credentials: list[StoredCredential], settings: WalletSettings
+) -> tuple[list[StoredCredential], list[StoredCredential]]:
+    """Every credential (content filled in), and those whose check has just concluded.
+
+    Only ``not_checked`` credentials are checked; a concluded check is saved in the wallet.
+    """
+    shown = [StoredCredential(c.id, with_content(c.record)) for c in credentials]
+    pending = [c for c in shown if chain_check(c.record) is ChainCheck.NOT_CHECKED]
+    if not pending:
+        return shown, []
+    verifier = open_verifier(settings)
+    if verifier is None:
+        return shown, []
+    concluded: dict[str, StoredCredential] = {}
+    for stored in pending:
+        result = verifier.verify_issued(str(stored.record.get("compact", "")))
+        record = with_check(stored.record, result, checked_at=int(time.time()))
+        if chain_check(record) is not ChainCheck.NOT_CHECKED:
+            wallet.replace_credential(stored.id, record)
+            concluded[stored.id] = StoredCredential(stored.id, record)
+    return [concluded.get(c.id, c) for c in shown], list(concluded.values())

@@ -1,25 +1,25 @@
-"""Per-run context: data directory, passphrase, console (right-to-left aware), JSON output."""
+"""Per-run context: settings, data directory, passphrases, console (right-to-left aware), JSON output."""
 
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pydantic import SecretStr
 from rich.console import Console
 
 from wallet_cli.errors import ExitCode, WalletError
 from wallet_cli.i18n import _, is_rtl
+from wallet_cli.settings import WalletSettings
 from wallet_cli.store.vault import DamagedData, WrongPassphrase
 from wallet_cli.store.wallet import Wallet
 
 
-def default_data_dir() -> Path:
-    override = os.environ.get("NANSEN_WALLET_DIR")
-    if override:
-        return Path(override)
+def default_data_dir(settings: WalletSettings) -> Path:
+    if settings.data_dir is not None:
+        return settings.data_dir
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("nansen-wallet"))
@@ -29,23 +29,24 @@ def default_data_dir() -> Path:
 class Context:
     data_dir: Path
     console: Console
+    settings: WalletSettings
 
     def say(self, text: str) -> None:
-        # Arabic: mark the line right-to-left so terminals that honour it lay it out correctly
-        self.console.print(("\u202b" + text + "\u202c") if is_rtl() else text, highlight=False)
+        # Arabic: mark the line right-to-left so terminals that honour it lay it out correctly.
+        # No markup: claim values come from the credential, and "[...]" must print as it is.
+        self.console.print(("\u202b" + text + "\u202c") if is_rtl() else text, highlight=False, markup=False)
 
     def emit_json(self, value: Any) -> None:
         print(json.dumps(value, ensure_ascii=False, indent=2))
 
     def passphrase(self, *, confirm: bool = False, prompt: str | None = None) -> str:
-        value = os.environ.get("NANSEN_WALLET_PASSPHRASE")
-        if value:
-            return value
-        import typer
+        """The wallet's passphrase (NANSEN_WALLET_PASSPHRASE, else asked)."""
+        return _secret(self.settings.passphrase, prompt or _("Wallet passphrase"), confirm)
 
-        return str(
-            typer.prompt(prompt or _("Wallet passphrase"), hide_input=True, confirmation_prompt=confirm)
-        )
+    def backup_passphrase(self, *, confirm: bool = False, prompt: str | None = None) -> str:
+        """A backup file's own passphrase (NANSEN_WALLET_BACKUP_PASSPHRASE, else asked), never the
+        wallet's: a backup is often kept elsewhere and may be protected differently."""
+        return _secret(self.settings.backup_passphrase, prompt or _("Backup passphrase"), confirm)
 
     def open_wallet(self) -> Wallet:
         if not Wallet.exists(self.data_dir):
@@ -64,3 +65,11 @@ class Context:
                 _("The wallet file is damaged. Restore it from your backup with: nansen-wallet restore"),
                 ExitCode.DAMAGED,
             ) from None
+
+
+def _secret(configured: SecretStr | None, prompt: str, confirm: bool) -> str:
+    if configured is not None:
+        return configured.get_secret_value()
+    import typer
+
+    return str(typer.prompt(prompt, hide_input=True, confirmation_prompt=confirm))

@@ -12,6 +12,7 @@ from wallet_cli.app import app
 from wallet_cli.store.wallet import Wallet
 
 PASS = {"NANSEN_WALLET_PASSPHRASE": "a good passphrase"}
+BACKUP = {"NANSEN_WALLET_BACKUP_PASSPHRASE": "another good passphrase"}
 
 
 @pytest.fixture()
@@ -19,8 +20,12 @@ def runner() -> CliRunner:
     return CliRunner()
 
 
-def run(runner: CliRunner, wallet: Path, *args: str, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
-    return runner.invoke(app, ["--data-dir", str(wallet), "--lang", "en", *args], env=env or PASS)
+def run(
+    runner: CliRunner, wallet: Path, *args: str, env: dict[str, str] | None = None, input: str | None = None
+):  # type: ignore[no-untyped-def]
+    return runner.invoke(
+        app, ["--data-dir", str(wallet), "--lang", "en", *args], env=env or PASS, input=input
+    )
 
 
 def seeded(tmp_path: Path) -> Path:
@@ -86,21 +91,55 @@ def test_delete_and_history(runner: CliRunner, tmp_path: Path) -> None:
 
 def test_backup_restore_on_a_new_device(runner: CliRunner, tmp_path: Path) -> None:
     wallet = seeded(tmp_path)
-    assert run(runner, wallet, "backup", str(tmp_path / "backup.bin")).exit_code == 0
+    both = {**PASS, **BACKUP}
+    assert run(runner, wallet, "backup", str(tmp_path / "backup.bin"), env=both).exit_code == 0
     restored = tmp_path / "new-device"
-    assert run(runner, restored, "restore", str(tmp_path / "backup.bin")).exit_code == 0
+    assert run(runner, restored, "restore", str(tmp_path / "backup.bin"), env=both).exit_code == 0
     listing = json.loads(run(runner, restored, "list", "--json").output)
     assert listing["credentials"][0]["issuer"] == "Demo NGO"
-    again = run(runner, restored, "restore", str(tmp_path / "backup.bin"))
+    again = run(runner, restored, "restore", str(tmp_path / "backup.bin"), env=both)
     assert again.exit_code == 9
     wrong = run(
         runner,
         tmp_path / "other",
         "restore",
         str(tmp_path / "backup.bin"),
-        env={"NANSEN_WALLET_PASSPHRASE": "wrong one"},
+        env={**PASS, "NANSEN_WALLET_BACKUP_PASSPHRASE": "wrong one"},
     )
     assert wrong.exit_code == 3
+    assert not (tmp_path / "other").exists()
+
+
+def test_the_wallet_passphrase_does_not_answer_the_backup_prompt(runner: CliRunner, tmp_path: Path) -> None:
+    wallet = seeded(tmp_path)
+    backup = str(tmp_path / "backup.bin")
+    asked = run(runner, wallet, "backup", backup, input="backup secret 1\nbackup secret 1\n")
+    assert asked.exit_code == 0, asked.output
+    assert "Choose a passphrase for the backup" in asked.output
+    # the backup has its own passphrase: the wallet's (from the environment) does not open it
+    assert (
+        run(
+            runner, tmp_path / "a", "restore", backup, input=PASS["NANSEN_WALLET_PASSPHRASE"] + "\n"
+        ).exit_code
+        == 3
+    )
+    restored = run(runner, tmp_path / "b", "restore", backup, input="backup secret 1\n")
+    assert restored.exit_code == 0, restored.output
+    assert "Backup passphrase" in restored.output
+    assert run(runner, tmp_path / "b", "list").exit_code == 0  # the new wallet opens with its own passphrase
+
+
+def test_a_short_backup_passphrase_is_refused(runner: CliRunner, tmp_path: Path) -> None:
+    wallet = seeded(tmp_path)
+    result = run(
+        runner,
+        wallet,
+        "backup",
+        str(tmp_path / "b.bin"),
+        env={**PASS, "NANSEN_WALLET_BACKUP_PASSPHRASE": "short"},
+    )
+    assert result.exit_code == 2 and "at least 8 characters" in result.output
+    assert not (tmp_path / "b.bin").exists()
 
 
 def test_offline_present_needs_its_options(runner: CliRunner, tmp_path: Path) -> None:

@@ -14,7 +14,9 @@ from wallet_cli.store.wallet import Wallet
 
 def backup(ctx: Context, target: Path) -> None:
     wallet = ctx.open_wallet()
-    secret = ctx.passphrase(confirm=True, prompt=_("Choose a passphrase for the backup"))
+    secret = ctx.backup_passphrase(confirm=True, prompt=_("Choose a passphrase for the backup"))
+    if len(secret) < 8:
+        raise WalletError(_("Please choose a passphrase of at least 8 characters."), ExitCode.USAGE)
     write_backup(target, wallet.export_all(), secret)
     ctx.say(_("Backup written to {path}. Keep it somewhere safe.").format(path=target))
 
@@ -25,7 +27,7 @@ def restore(ctx: Context, source: Path, force: bool) -> None:
             _("A wallet already exists here. Use --force to replace it."), ExitCode.WALLET_STATE
         )
     try:
-        content = read_backup(source, ctx.passphrase(prompt=_("Backup passphrase")))
+        content = read_backup(source, ctx.backup_passphrase())
     except WrongPassphrase:
         raise WalletError(
             _("The passphrase is not right. Nothing was changed. Please try again."),
@@ -35,11 +37,14 @@ def restore(ctx: Context, source: Path, force: bool) -> None:
         raise WalletError(
             _("This backup file is damaged or is not a wallet backup."), ExitCode.DAMAGED
         ) from None
-    if force and Wallet.exists(ctx.data_dir):
+    passphrase = ctx.passphrase(confirm=True, prompt=_("Choose a passphrase for your wallet"))
+    if len(passphrase) < 8:
+        raise WalletError(_("Please choose a passphrase of at least 8 characters."), ExitCode.USAGE)
+    if force and Wallet.exists(ctx.data_dir):  # only once the backup opened and a passphrase is chosen
         import shutil
 
         shutil.rmtree(ctx.data_dir)
-    wallet = Wallet.create(ctx.data_dir, ctx.passphrase(prompt=_("Wallet passphrase")), content["holder_jwk"])
+    wallet = Wallet.create(ctx.data_dir, passphrase, content["holder_jwk"])
     for record in content.get("credentials", []):
         wallet.add_credential(record)
     for event in content.get("history", []):

@@ -8,9 +8,10 @@ from typing import Any
 import typer
 
 from wallet_cli.context import Context
+from wallet_cli.credential_record import ChainCheck, chain_check, expires_at, personal_claims
 from wallet_cli.errors import ExitCode, WalletError
 from wallet_cli.i18n import _, language
-from wallet_cli.store.wallet import Wallet
+from wallet_cli.store.wallet import StoredCredential, Wallet
 
 
 def init(ctx: Context) -> None:
@@ -35,12 +36,15 @@ def label(record: dict[str, Any], claim: str) -> str:
 
 def type_name(record: dict[str, Any]) -> str:
     names = {d.get("locale") or d.get("lang"): d.get("name") for d in record.get("display", [])}
-    return str(names.get(language()) or names.get("en") or record.get("vct", "?"))
+    return str(names.get(language()) or names.get("en") or record.get("vct") or "?")
 
 
 def list_credentials(ctx: Context, as_json: bool) -> None:
+    from wallet_cli.chain_check import recheck
+
     wallet = ctx.open_wallet()
-    credentials, damaged = wallet.credentials()
+    stored, damaged = wallet.credentials()
+    credentials, concluded = recheck(wallet, stored, ctx.settings)
     if as_json:
         ctx.emit_json(
             {
@@ -50,7 +54,9 @@ def list_credentials(ctx: Context, as_json: bool) -> None:
                         "type": c.record.get("vct"),
                         "issuer": c.record.get("issuer_name"),
                         "received_at": c.record.get("received_at"),
-                        "verified": c.record.get("verified"),
+                        "expires_at": expires_at(c.record),
+                        "verified": chain_check(c.record) is ChainCheck.VALID,
+                        "chain_check": str(chain_check(c.record)),
                     }
                     for c in credentials
                 ],
@@ -58,39 +64,98 @@ def list_credentials(ctx: Context, as_json: bool) -> None:
             }
         )
         return
+    for c in concluded:
+        ctx.say(_check_news(c))
     if not credentials:
         ctx.say(_("Your wallet has no credentials yet."))
     for c in credentials:
-        when = time.strftime("%Y-%m-%d", time.localtime(c.record.get("received_at", 0)))
-        ctx.say(f"{c.id}  {type_name(c.record)}  —  {c.record.get('issuer_name', '?')}  ({when})")
+        when = _date(c.record.get("received_at", 0))
+        line = f"{c.id}  {type_name(c.record)}  —  {c.record.get('issuer_name', '?')}  ({when})"
+        state = chain_check(c.record)
+        if state is ChainCheck.NOT_CHECKED:
+            line += "  [" + _("not yet checked") + "]"
+        elif state is ChainCheck.INVALID:
+            line += "  [" + _("did not pass the checks") + "]"
+        ctx.say(line)
     for d in damaged:
         ctx.say(_("Credential {id} is damaged and cannot be read. The others are fine.").format(id=d.id))
 
 
 def show(ctx: Context, credential_id: str, as_json: bool) -> None:
     wallet = ctx.open_wallet()
-    stored = wallet.credential(credential_id)
-    if stored is None:
+    found = wallet.credential(credential_id)
+    if found is None:
         raise WalletError(
             _("There is no credential {id}. See your credentials with: nansen-wallet list").format(
                 id=credential_id
             ),
             ExitCode.NOT_FOUND,
         )
-    claims: dict[str, Any] = stored.record.get("claims", {})
+    from wallet_cli.chain_check import recheck
+
+    [stored], _concluded = recheck(wallet, [found], ctx.settings)
+    record = stored.record
+    claims = personal_claims(record)
+    state = chain_check(record)
     if as_json:
         ctx.emit_json(
             {
                 "id": stored.id,
-                "type": stored.record.get("vct"),
-                "issuer": stored.record.get("issuer_name"),
+                "type": record.get("vct"),
+                "issuer": record.get("issuer_name"),
+                "issuer_id": record.get("issuer_id"),
+                "expires_at": expires_at(record),
                 "claims": claims,
+                "verified": state is ChainCheck.VALID,
+                "chain_check": str(state),
+                "chain_reason": record.get("chain_reason"),
             }
         )
         return
-    ctx.say(f"{type_name(stored.record)} — {stored.record.get('issuer_name', '?')}")
+    ctx.say(f"{type_name(record)} — {record.get('issuer_name', '?')}")
     for name, value in claims.items():
-        ctx.say(f"  {label(stored.record, name)}: {value}")
+        ctx.say(f"  {label(record, name)}: {value}")
+    expiry = expires_at(record)
+    if expiry is not None and expiry > time.time():
+        ctx.say(_("Valid until {when}").format(when=_date(expiry)))
+    elif expiry is not None:
+        ctx.say(_("Expired on {when}").format(when=_date(expiry)))
+    if state is ChainCheck.VALID:
+        ctx.say(
+            _("Checked against the registry on {when}: accredited and valid.").format(
+                when=_date(record.get("checked_at", record.get("received_at", 0)))
+            )
+        )
+    elif state is ChainCheck.NOT_CHECKED:
+        ctx.say(
+            _(
+                "Not yet checked against the registry: the chain cannot be reached right now. You can "
+                "still show this credential; the officer's device checks it. The wallet will try again "
+                "next time."
+            )
+        )
+    else:
+        ctx.say(_invalid(record))
+
+
+def _check_news(stored: StoredCredential) -> str:
+    if chain_check(stored.record) is ChainCheck.VALID:
+        return _("Credential {id} was checked against the registry: accredited and valid.").format(
+            id=stored.id
+        )
+    return _invalid(stored.record, stored.id)
+
+
+def _invalid(record: dict[str, Any], credential_id: str | None = None) -> str:
+    text = _(
+        "This credential did not pass the registry checks ({reason}). An officer will not accept it; "
+        "ask the organisation that issued it."
+    ).format(reason=record.get("chain_reason", "?"))
+    return f"{credential_id}: {text}" if credential_id else text
+
+
+def _date(timestamp: Any) -> str:
+    return time.strftime("%Y-%m-%d", time.localtime(timestamp if isinstance(timestamp, int) else 0))
 
 
 def delete(ctx: Context, credential_id: str, yes: bool) -> None:

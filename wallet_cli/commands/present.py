@@ -17,7 +17,11 @@ from wallet_cli.store.wallet import StoredCredential, Wallet
 
 
 def _pick(wallet: Wallet, vct_values: tuple[str, ...], credential_id: str | None) -> StoredCredential:
-    credentials, _damaged = wallet.credentials()
+    from wallet_cli.credential_record import with_content
+
+    stored, _damaged = wallet.credentials()
+    # whether or not the chain has vouched for it yet: the verifier checks it on chain anyway
+    credentials = [StoredCredential(c.id, with_content(c.record)) for c in stored]
     if credential_id:
         credentials = [c for c in credentials if c.id == credential_id]
     matching = [c for c in credentials if c.record.get("vct") in vct_values or not vct_values]

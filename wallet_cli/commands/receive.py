@@ -1,4 +1,5 @@
-"""receive OFFER: the OpenID4VCI pre-authorized code flow, then full verification before storing."""
+"""receive OFFER: the OpenID4VCI pre-authorized code flow, then the credential is checked on chain and
+stored (when the chain cannot be reached: stored as not yet checked, and checked again later)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from wallet_cli.context import Context
 from wallet_cli.errors import ExitCode, WalletError
 from wallet_cli.i18n import _
 from wallet_cli.qr_input import text_or_qr
+from wallet_cli.store.wallet import Wallet
 
 DEFERRED_TIMEOUT = 120.0
 
@@ -18,7 +20,6 @@ DEFERRED_TIMEOUT = 120.0
 def receive(ctx: Context, offer_text: str, tx_code: str | None) -> None:
     import httpx
 
-    from nansen.credential.result import Verdict
     from nansen.crypto.keys import private_key_from_jwk
     from nansen.errors import NansenError
     from nansen.openid4vci.offer import PRE_AUTHORIZED_GRANT, parse_offer
@@ -98,31 +99,47 @@ def receive(ctx: Context, offer_text: str, tx_code: str | None) -> None:
             _("Cannot reach the issuer. Check your connection and try again."), ExitCode.UNREACHABLE
         ) from None
     compact = body["credentials"][0]["credential"]
-    from wallet_cli.chain_check import verify_on_chain
+    _store(ctx, wallet, compact, offered_by=base, config=_configuration(metadata, configuration))
 
-    result = verify_on_chain(compact)
-    if result is not None and result.verdict is Verdict.INVALID:
+
+def _store(ctx: Context, wallet: Wallet, compact: Any, *, offered_by: str, config: dict[str, Any]) -> None:
+    """Stores what the credential says whatever the chain state; only the chain's verdict varies."""
+    from nansen.errors import NansenError
+    from wallet_cli.chain_check import open_verifier
+    from wallet_cli.credential_content import unverified_content
+    from wallet_cli.credential_record import ChainCheck, chain_check, new_record
+
+    try:
+        content = unverified_content(compact)
+    except NansenError as exc:
+        raise WalletError(
+            _("The issuer sent a credential that cannot be read ({reason}). It was not saved.").format(
+                reason=exc.user_message
+            ),
+            ExitCode.VERIFICATION_FAILED,
+        ) from None
+    verifier = open_verifier(ctx.settings)
+    result = verifier.verify_issued(compact) if verifier is not None else None
+    metadata = config.get("credential_metadata", {})
+    record = new_record(
+        compact=compact,
+        content=content,
+        result=result,
+        offered_by=offered_by,
+        received_at=int(time.time()),
+        display=metadata.get("display", []),
+        claim_labels=metadata.get("claims", []),
+    )
+    if chain_check(record) is ChainCheck.INVALID:
         raise WalletError(
             _("The credential did not pass the checks ({reason}). It was not saved.").format(
-                reason=result.reason
+                reason=record["chain_reason"]
             ),
             ExitCode.VERIFICATION_FAILED,
         )
-    config = metadata.get("credential_configurations_supported", {}).get(configuration, {})
-    record: dict[str, Any] = {
-        "compact": compact,
-        "vct": result.vct if result else None,
-        "received_at": int(time.time()),
-        "issuer_name": result.issuer_name if result and result.issuer_name else base,
-        "issuer_id": result.issuer_id if result else None,
-        "claims": result.claims if result else {},
-        "verified": result is not None and result.verdict is Verdict.VALID,
-        "display": config.get("credential_metadata", {}).get("display", []),
-        "claim_labels": config.get("credential_metadata", {}).get("claims", []),
-    }
     credential_id = wallet.add_credential(record)
     wallet.record_event({"event": "received", "issuer": record["issuer_name"], "credential": credential_id})
-    if record["verified"]:
+    if chain_check(record) is ChainCheck.VALID:
         ctx.say(
             _("Saved credential {id} from {issuer}. It is accredited and valid.").format(
                 id=credential_id, issuer=record["issuer_name"]
@@ -130,10 +147,17 @@ def receive(ctx: Context, offer_text: str, tx_code: str | None) -> None:
         )
     else:
         ctx.say(
-            _("Saved credential {id}, but it could not be checked against the registry right now.").format(
-                id=credential_id
-            )
+            _(
+                "Saved credential {id} from {issuer}. It could not be checked against the registry "
+                "right now (no connection to the chain). You can already use it: the officer's device "
+                "checks it. The wallet checks it again the next time you list or show your credentials."
+            ).format(id=credential_id, issuer=record["issuer_name"])
         )
+
+
+def _configuration(metadata: dict[str, Any], configuration: str) -> dict[str, Any]:
+    found = metadata.get("credential_configurations_supported", {}).get(configuration, {})
+    return found if isinstance(found, dict) else {}
 
 
 def _json(response: Any) -> dict[str, Any]:

@@ -78,11 +78,20 @@ class Wallet:
 
     def add_credential(self, record: dict[str, Any]) -> str:
         credential_id = secrets.token_hex(4)
+        self._write_credential(credential_id, record)
+        return credential_id
+
+    def replace_credential(self, credential_id: str, record: dict[str, Any]) -> None:
+        """Rewrites a stored credential atomically (e.g. once it could be checked on chain)."""
+        if not credential_id.isalnum() or not self._credential_path(credential_id).is_file():
+            raise KeyError(credential_id)
+        self._write_credential(credential_id, record)
+
+    def _write_credential(self, credential_id: str, record: dict[str, Any]) -> None:
         box = seal(self._key, dumps(record), context=f"credential:{credential_id}")
         write_atomic(
             self._credential_path(credential_id), dumps({"format": FORMAT, "id": credential_id, "box": box})
         )
-        return credential_id
 
     def credentials(self) -> tuple[list[StoredCredential], list[Damaged]]:
         good: list[StoredCredential] = []
