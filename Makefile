@@ -10,12 +10,14 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 setup: $(VENV)/.installed node_modules/.installed
 
-# PostgreSQL (storage tests) and docker-compose (compose file validation) from Debian packages.
-# Installed where we may (root, as in CI); elsewhere those tests skip with a loud notice.
+# PostgreSQL (storage tests), docker-compose (compose file validation) and wrk (HTTP load in the
+# benchmarks) from Debian packages. Installed where we may (root, as in CI); elsewhere those tests
+# skip with a loud notice and the benchmarks fall back to a Python load generator.
 system-deps:
-	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && command -v docker-compose >/dev/null 2>&1; then :; \
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && command -v docker-compose >/dev/null 2>&1 \
+	  && command -v wrk >/dev/null 2>&1; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql docker-compose >/dev/null; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql docker-compose wrk >/dev/null; \
 	else echo "NOTICE: PostgreSQL or docker-compose missing and not root: those tests will be skipped"; fi
 
 $(VENV)/.installed: pyproject.toml
@@ -49,7 +51,7 @@ test: setup system-deps lint test-contracts test-python
 demo: setup
 	$(BIN)/nansen dev story
 
-bench: setup
+bench: setup system-deps
 	$(BIN)/python -m bench
 
 clean:

@@ -33,7 +33,7 @@ class IssuerState:
     throttle: Throttle
 
 
-def get_state(request: Request) -> IssuerState:
+async def get_state(request: Request) -> IssuerState:  # async: no thread hop for a lookup
     state: IssuerState = request.app.state.issuer
     return state
 

@@ -23,7 +23,7 @@ class ServiceState:
     metrics: VerifierMetrics
 
 
-def get_state(request: Request) -> ServiceState:
+async def get_state(request: Request) -> ServiceState:  # async: no thread hop for a lookup
     state: ServiceState = request.app.state.service
     return state
 
@@ -31,7 +31,7 @@ def get_state(request: Request) -> ServiceState:
 StateDep = Annotated[ServiceState, Depends(get_state)]
 
 
-def current_officer(request: Request, state: StateDep) -> Officer:
+async def current_officer(request: Request, state: StateDep) -> Officer:  # cheap: inline, no thread
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
