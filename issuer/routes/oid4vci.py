@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -105,6 +106,11 @@ async def nonce(state: StateDep) -> JSONResponse:
     return JSONResponse({"c_nonce": state.flow.new_nonce()}, headers=NO_STORE)
 
 
+def _retry_seconds(state: Any) -> int:
+    """When a deferred credential is worth asking for again: about one batch window from now."""
+    return max(1, math.ceil(state.settings.batch_window_ms / 1000))
+
+
 def _request(state: Any, access_token: str, body: dict[str, Any]) -> Enqueued:
     with state.sessions() as session:
         queued: Enqueued = state.flow.request_credential(
@@ -152,7 +158,9 @@ async def credential(request: Request, state: StateDep) -> JSONResponse:
             return JSONResponse({"credentials": [{"credential": compact}]}, headers=NO_STORE)
     # not anchored yet (chain slow or down): the wallet comes back with the transaction id
     return JSONResponse(
-        {"transaction_id": queued.transaction_id, "interval": 5}, status_code=202, headers=NO_STORE
+        {"transaction_id": queued.transaction_id, "interval": _retry_seconds(state)},
+        status_code=202,
+        headers=NO_STORE,
     )
 
 
@@ -169,6 +177,8 @@ async def deferred_credential(request: Request, state: StateDep) -> JSONResponse
     compact = await run_in_threadpool(_deferred, state, access_token, transaction_id)
     if compact is None:  # OpenID4VCI 1.0 section 9.2: still pending -> 202 with the same transaction id
         return JSONResponse(
-            {"transaction_id": transaction_id, "interval": 5}, status_code=202, headers=NO_STORE
+            {"transaction_id": transaction_id, "interval": _retry_seconds(state)},
+            status_code=202,
+            headers=NO_STORE,
         )
     return JSONResponse({"credentials": [{"credential": compact}]}, headers=NO_STORE)

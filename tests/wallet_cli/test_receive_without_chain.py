@@ -60,6 +60,7 @@ def office(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Office]:
                     **os.environ,
                     **env["issuer"],
                     "NANSEN_ISSUER_PUBLIC_URL": f"http://127.0.0.1:{issuer_port}",
+                    "NANSEN_ISSUER_CREDENTIAL_WAIT_SECONDS": "0",  # every receive goes the deferred way
                 },
                 logs,
             )

@@ -71,22 +71,22 @@ def receive(ctx: Context, offer_text: str, tx_code: str | None) -> None:
             )
             body = _json(response)
             deadline = time.monotonic() + DEFERRED_TIMEOUT
-            while response.status_code == 202:
+            transaction_id = body.get("transaction_id")
+            while response.status_code == 202:  # deferred: OpenID4VCI 1.0 answers 202 until it is ready
+                if time.monotonic() > deadline:
+                    raise WalletError(
+                        _("The issuer did not finish in time. Try again later."), ExitCode.UNREACHABLE
+                    )
                 ctx.say(_("The issuer is still preparing your credential. Please wait…"))
                 time.sleep(min(float(body.get("interval", 5)), 5.0))
                 response = client.post(
                     f"{base}/deferred_credential",
                     headers=auth,
-                    json={"transaction_id": body["transaction_id"]},
+                    json={"transaction_id": transaction_id},
                 )
-                if response.status_code == 400 and _json(response).get("error") == "issuance_pending":
-                    response.status_code = 202
-                    if time.monotonic() > deadline:
-                        raise WalletError(
-                            _("The issuer did not finish in time. Try again later."), ExitCode.UNREACHABLE
-                        )
-                    continue
                 body = _json(response)
+                if response.status_code == 400 and body.get("error") == "issuance_pending":
+                    response.status_code = 202  # the answer of drafts before 1.0
             if response.status_code != 200:
                 raise WalletError(
                     _("The issuer could not give the credential: {reason}").format(
