@@ -108,7 +108,8 @@ async def nonce(state: StateDep) -> JSONResponse:
 
 def _retry_seconds(state: Any) -> int:
     """When a deferred credential is worth asking for again: about one batch window from now."""
-    return max(1, math.ceil(state.settings.batch_window_ms / 1000))
+    window_ms: int = state.settings.batch_window_ms
+    return max(1, math.ceil(window_ms / 1000))
 
 
 def _request(state: Any, access_token: str, body: dict[str, Any]) -> Enqueued:

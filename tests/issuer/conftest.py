@@ -3,27 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from issuer_desk import ChainSetup, chain_setup
+from issuer_desk import Office, chain_setup
 from pg import postgres_server
 
 from issuer.app import create_app
 from issuer.bootstrap import bootstrap_admin
-from issuer.settings import IssuerSettings
 from nansen.chain import devchain
-
-
-@dataclass
-class Office:
-    client: TestClient
-    chain: ChainSetup
-    settings: IssuerSettings
-    admin: dict[str, str]
-    officer: dict[str, str]
 
 
 @pytest.fixture(scope="session")

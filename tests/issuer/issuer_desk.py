@@ -46,6 +46,17 @@ class ChainSetup:
     registry: Registry
 
 
+@dataclass
+class Office:
+    """An issuer app under a test client, its chain, and an administrator's and an officer's headers."""
+
+    client: TestClient
+    chain: ChainSetup
+    settings: IssuerSettings
+    admin: dict[str, str]
+    officer: dict[str, str]
+
+
 def chain_setup(tmp: Path, chain: devchain.DevChain) -> tuple[ChainSetup, IssuerSettings]:
     conn = connect(chain.rpc_url, expected_chain_id=chain.chain_id)
     governance = Account.create()

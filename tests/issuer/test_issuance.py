@@ -5,8 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from conftest import Office
-from issuer_desk import CLAIMS, wallet_receive
+from issuer_desk import CLAIMS, Office, wallet_receive
 
 from nansen.chain.mirror import ChainMirror
 from nansen.credential.result import Verdict
