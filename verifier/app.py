@@ -15,6 +15,7 @@ from nansen.credential.verification import VerificationPolicy
 from verifier import problems
 from verifier.chain_link import ChainLink, StaticLink, TrustLink
 from verifier.deps import ServiceState
+from verifier.fast_path import OfflineVerificationFastPath
 from verifier.metrics import LatencyMiddleware, VerifierMetrics
 from verifier.officers import OfficerDirectory
 from verifier.routes import health, offline, requests, wallet
@@ -65,6 +66,7 @@ def create_app(settings: VerifierSettings, *, trust: TrustSource | None = None) 
     for module in (requests, wallet, offline, health):
         app.include_router(module.router)
 
+    app.add_middleware(OfflineVerificationFastPath)  # innermost: inside the latency and size limit
     app.add_middleware(LatencyMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     return app

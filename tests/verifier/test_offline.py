@@ -46,3 +46,69 @@ def test_unknown_nonce_is_refused(desk: Desk) -> None:
     }
     response = desk.client.post("/offline/verifications", json=body, headers=desk.headers)
     assert response.status_code == 404 and "challenge" in response.json()["detail"]
+
+
+def _submission(desk: Desk) -> dict[str, object]:
+    challenge = desk.client.post("/offline/challenges", headers=desk.headers).json()
+    presentation = create_presentation(
+        issued=desk.world.issue(1)[0].compact,
+        disclose=[("nationality",)],
+        holder_key=desk.world.holder_key,
+        aud=challenge["audience"],
+        nonce=challenge["nonce"],
+        iat=int(time.time()),
+    )
+    return {
+        "presentation": presentation,
+        "nonce": challenge["nonce"],
+        "audience": challenge["audience"],
+        "credential_type": VCT,
+        "claims": [["nationality"]],
+    }
+
+
+def test_requests_the_fast_path_hands_on_get_the_routes_answers(desk: Desk) -> None:
+    """Not signed in, a body the schema refuses, not JSON: answered by the route, nonce untouched."""
+    body = _submission(desk)
+    no_token = desk.client.post("/offline/verifications", json=body)
+    assert no_token.status_code == 401 and no_token.headers["content-type"] == "application/problem+json"
+    bad_token = desk.client.post(
+        "/offline/verifications", json=body, headers={"Authorization": "Bearer nope"}
+    )
+    assert bad_token.status_code == 401
+    extra = desk.client.post("/offline/verifications", json={**body, "x": 1}, headers=desk.headers)
+    assert extra.status_code == 422 and extra.json()["fields"] == ["x"]
+    missing = desk.client.post(
+        "/offline/verifications", json={k: v for k, v in body.items() if k != "nonce"}, headers=desk.headers
+    )
+    assert missing.status_code == 422 and missing.json()["fields"] == ["nonce"]
+    as_form = desk.client.post(
+        "/offline/verifications",
+        content=b"nonce=1",
+        headers={**desk.headers, "Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert as_form.status_code == 422
+    garbage = desk.client.post(
+        "/offline/verifications",
+        content=b"{not json",
+        headers={**desk.headers, "Content-Type": "application/json"},
+    )
+    assert garbage.status_code == 422
+    # none of those consumed the nonce: the genuine submission still verifies, once
+    first = desk.client.post("/offline/verifications", json=body, headers=desk.headers)
+    assert first.status_code == 200 and first.json()["verdict"] == "valid"
+
+
+def test_wrong_audience_and_oversize_are_refused(desk: Desk) -> None:
+    body = _submission(desk)
+    wrong = desk.client.post(
+        "/offline/verifications",
+        json={**body, "audience": "redirect_uri:https://elsewhere.example"},
+        headers=desk.headers,
+    )
+    assert wrong.status_code == 400 and "audience" in wrong.json()["detail"]
+    huge = desk.client.post(
+        "/offline/verifications", json={**body, "presentation": "x" * 2_000_000}, headers=desk.headers
+    )
+    assert huge.status_code == 413
+    assert desk.client.post("/offline/verifications", json=body, headers=desk.headers).status_code == 200
