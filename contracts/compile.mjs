@@ -15,7 +15,7 @@ const solc = require(join(root, "node_modules", "solc"));
 const CONTRACTS = ["IssuerRegistry", "CredentialRegistry"];
 const SETTINGS = {
   optimizer: { enabled: true, runs: 200 },
-  evmVersion: "cancun",
+  evmVersion: "paris", // no PUSH0, MCOPY or transient storage: runs on pre-Shanghai chains and L2s too
   outputSelection: {
     "*": { "*": ["abi", "evm.bytecode.object", "evm.deployedBytecode.object", "evm.deployedBytecode.immutableReferences"] },
   },

@@ -135,12 +135,14 @@ class ChainLink:
         policy: VerificationPolicy,
         confirmations: int = 0,
         interval: float = 1.0,
+        log_range_blocks: int = 10_000,
     ) -> None:
         self._rpc_url = rpc_url
         self._chain_id = chain_id
         self._deployments_dir = deployments_dir
         self._policy = policy
         self._confirmations = confirmations
+        self._log_range_blocks = log_range_blocks
         self._interval = interval
         self._mirror: ChainMirror | None = None
         self._deployment: Deployment | None = None
@@ -160,6 +162,7 @@ class ChainLink:
             policy=policy,
             confirmations=settings.confirmations,
             interval=settings.sync_interval_seconds,
+            log_range_blocks=settings.log_range_blocks,
         )
 
     # -- reads: no RPC -----------------------------------------------------------------------
@@ -213,7 +216,12 @@ class ChainLink:
         check_deployment(conn, deployment)
         if deployment != self._deployment:
             # the first check, or a new deployment file: the old mirror's records are not this registry's
-            mirror = ChainMirror(conn, deployment, confirmations=self._confirmations)
+            mirror = ChainMirror(
+                conn,
+                deployment,
+                confirmations=self._confirmations,
+                max_blocks_per_query=self._log_range_blocks,
+            )
             self._mirror, self._deployment = mirror, deployment
             self._verifier = CredentialVerifier(mirror, policy=self._policy)
         self._needs_check = False

@@ -31,6 +31,9 @@ class VerifierSettings(BaseSettings):
     max_staleness_seconds: float = Field(default=30.0, gt=0)
     sync_interval_seconds: float = Field(default=1.0, gt=0)
     confirmations: int = Field(default=0, ge=0)
+    log_range_blocks: int = Field(
+        default=10_000, ge=1, le=1_000_000
+    )  # public RPC nodes often cap eth_getLogs
     request_ttl_seconds: int = Field(default=300, gt=0)
     result_ttl_seconds: int = Field(default=120, gt=0)
     max_body_bytes: int = Field(default=64 * 1024, gt=1024)

@@ -84,6 +84,7 @@ def start(
     port: int | None = None,
     chain_id: int = DEV_CHAIN_ID,
     block_time: float | None = None,
+    hardfork: str | None = None,
     startup_timeout: float = 20.0,
 ) -> DevChain:
     """Starts anvil on 127.0.0.1, loading and periodically dumping its state in ``data_dir``."""
@@ -105,6 +106,8 @@ def start(
     ]
     if block_time:
         args += ["--block-time", str(block_time)]
+    if hardfork:  # e.g. "berlin": a chain without EIP-1559 fees, as some private networks still are
+        args += ["--hardfork", hardfork]
     with (data_dir / "anvil.log").open("ab") as log:
         process = subprocess.Popen(  # noqa: S603 (our own binary, argument list)
             args, stdout=log, stderr=log, stdin=subprocess.DEVNULL, start_new_session=True

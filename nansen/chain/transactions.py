@@ -50,7 +50,7 @@ class TransactionSender:
         self._fee_ttl = fee_ttl
         self._lock = threading.Lock()
         self._next_nonce: int | None = None
-        self._fees: tuple[float, int, int] | None = None
+        self._fees: tuple[float, dict[str, int]] | None = None
 
     @property
     def address(self) -> str:
@@ -65,7 +65,7 @@ class TransactionSender:
         """Estimates (which surfaces reverts before paying), signs and broadcasts; returns the hash."""
         gas = self._estimate(to, data)
         with self._lock:
-            max_fee, priority = self._current_fees()
+            fees = self._current_fees()
             nonce = self._take_nonce()
             tx: dict[str, Any] = {
                 "chainId": self._conn.chain_id,
@@ -73,9 +73,7 @@ class TransactionSender:
                 "data": data,
                 "nonce": nonce,
                 "gas": gas * _GAS_MARGIN_NUMERATOR // _GAS_MARGIN_DENOMINATOR,
-                "maxFeePerGas": max_fee,
-                "maxPriorityFeePerGas": priority,
-                "type": 2,
+                **fees,
             }
             if to is not None:
                 tx["to"] = to
@@ -136,11 +134,21 @@ class TransactionSender:
         self._next_nonce += 1
         return nonce
 
-    def _current_fees(self) -> tuple[int, int]:
+    def _current_fees(self) -> dict[str, int]:
+        """EIP-1559 fee fields where the chain has a base fee; a legacy (EIP-155) gas price where not."""
         now = time.monotonic()
         if self._fees is None or now - self._fees[0] > self._fee_ttl:
             block = self._conn.rpc("eth_getBlockByNumber", ["latest", False])
-            base_fee = int(block.get("baseFeePerGas", "0x0"), 16)
-            priority = int(self._conn.rpc("eth_maxPriorityFeePerGas", []), 16)
-            self._fees = (now, 2 * base_fee + priority, priority)
-        return self._fees[1], self._fees[2]
+            fields: dict[str, int]
+            if block.get("baseFeePerGas") is None:
+                fields = {"gasPrice": int(self._conn.rpc("eth_gasPrice", []), 16)}
+            else:
+                base_fee = int(block["baseFeePerGas"], 16)
+                priority = int(self._conn.rpc("eth_maxPriorityFeePerGas", []), 16)
+                fields = {
+                    "maxFeePerGas": 2 * base_fee + priority,
+                    "maxPriorityFeePerGas": priority,
+                    "type": 2,
+                }
+            self._fees = (now, fields)
+        return self._fees[1]
