@@ -150,13 +150,14 @@ def run_story(data_dir: Path) -> None:
         print(f"Chain, issuer ({issuer_url}) and verifier ({verifier_url}) are running.", flush=True)
 
         received, offers = [], []
-        for _ in range(2):
+        # two credentials: the first is revoked later, the second shows the chain outage
+        for which in ("a credential", "a second credential (kept for the outage step)"):
             status, offer = http("POST", f"{issuer_url}/offers", {"claims": PERSON}, staff_token)
-            expect(status == 201, "NGO staff registered a person and created a credential offer", offer)
+            expect(status == 201, f"NGO staff registered a person and created an offer for {which}", offer)
             done = wallet(wallet_env, "receive", offer["offer_uri"], "--tx-code", offer["tx_code"])
             expect(
                 done.returncode == 0 and "accredited and valid" in done.stdout,
-                "The wallet received the credential with the spoken code and checked it on chain",
+                f"The wallet received {which} with the spoken code and checked it on chain",
                 done.stdout + done.stderr,
             )
             received.append(done.stdout.split("Saved credential ")[1].split()[0])
