@@ -21,6 +21,7 @@ sys.path.insert(0, str(ROOT / "tests" / "issuer"))
 
 from issuer_desk import CLAIMS, chain_setup
 
+from bench import wrk
 from bench.loadgen import Connection
 from bench.report import emit
 from issuer.bootstrap import bootstrap_admin
@@ -38,10 +39,10 @@ WINDOW_MS = 1000
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
-def cpu_seconds(root_pid: int) -> float:
-    """CPU time (user + system) of a process and its direct children, from /proc."""
+def cpu_seconds(root_pid: int) -> tuple[float, float]:
+    """CPU time (user, system) of a process and its direct children, from /proc."""
     ticks = os.sysconf("SC_CLK_TCK")
-    total = 0.0
+    user = system = 0.0
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rpartition(")")[2].split()
@@ -49,8 +50,9 @@ def cpu_seconds(root_pid: int) -> float:
             continue
         pid, ppid = int(stat.parent.name), int(fields[1])
         if root_pid in (pid, ppid):
-            total += (int(fields[11]) + int(fields[12])) / ticks
-    return total
+            user += int(fields[11]) / ticks
+            system += int(fields[12]) / ticks
+    return user, system
 
 
 def wait_for_health(port: int) -> None:
@@ -205,7 +207,8 @@ def main() -> None:
             print("# offers created; wallets start", file=sys.stderr, flush=True)
             cpu_before = cpu_seconds(server.pid)
             latencies, outcomes, elapsed = asyncio.run(issue_all(port, offers, holders))
-            server_cpu = cpu_seconds(server.pid) - cpu_before
+            cpu_after = cpu_seconds(server.pid)
+            user_cpu, system_cpu = cpu_after[0] - cpu_before[0], cpu_after[1] - cpu_before[1]
             logs = setup.conn.rpc(
                 "eth_getLogs",
                 [{"fromBlock": "0x0", "toBlock": "latest", "address": setup.deployment.credential_registry}],
@@ -230,7 +233,23 @@ def main() -> None:
                 credentials=COUNT,
                 outcomes={str(k): v for k, v in sorted(outcomes.items())},
             )
-            emit(BENCH, "issuer_cpu_ms_per_credential", 1000 * server_cpu / COUNT, "ms")
+            emit(
+                BENCH,
+                "issuer_cpu_ms_per_credential",
+                1000 * (user_cpu + system_cpu) / COUNT,
+                "ms",
+                user_ms=round(1000 * user_cpu / COUNT, 2),
+                system_ms=round(1000 * system_cpu / COUNT, 2),
+            )
+            if wrk.available():  # the same server's cheapest wallet endpoint, for scale
+                nonce = wrk.run(f"http://127.0.0.1:{port}/nonce", method="POST", seconds=3)
+                emit(
+                    BENCH,
+                    "reference_nonce_endpoint_requests_per_second",
+                    nonce.ok_rate,
+                    "1/s",
+                    note="POST /nonce (no database) on the same server, wrk",
+                )
             sizes = sorted(e.args["count"] for e in anchors)
             emit(
                 BENCH,
