@@ -8,14 +8,15 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from issuer import audit
+from issuer import statements as sql
 from issuer.credential_types import CredentialType
 from issuer.keys import SigningKey
-from issuer.models import Credential, Offer
+from issuer.models import Offer
 from issuer.settings import IssuerSettings
 from issuer.signed_tokens import ACCESS_TOKEN, NONCE, TokenMinter
 from issuer.tokens import matches, new_token, new_tx_code, sha256_hex
@@ -73,11 +74,7 @@ class IssuanceFlow:
     # -- wallet side -----------------------------------------------------------------------------
     def redeem(self, session: Session, *, code: str, tx_code: str | None) -> tuple[str, int]:
         """Pre-authorized code + tx_code -> an access token for that one offer. Commits."""
-        offer = session.execute(
-            select(Offer.id, Offer.state, Offer.expires_at, Offer.tx_code_sha256).where(
-                Offer.code_sha256 == sha256_hex(code)
-            )
-        ).one_or_none()
+        offer = sql.run(session, sql.OFFER_BY_CODE, code_sha256_=sha256_hex(code)).one_or_none()
         if offer is None or offer.state != "offered":
             raise invalid_grant("The pre-authorized code is unknown, already used or no longer valid.")
         if offer.expires_at < time.time():
@@ -87,9 +84,7 @@ class IssuanceFlow:
         if not tx_code or not matches(tx_code, offer.tx_code_sha256):
             self._count_wrong_tx_code(session, offer.id)
             raise invalid_grant("The transaction code is wrong.")
-        redeemed = session.execute(
-            update(Offer).where(Offer.id == offer.id, Offer.state == "offered").values(state="redeemed")
-        )
+        redeemed = sql.run(session, sql.REDEEM_OFFER, offer_id_=offer.id)
         if _rowcount(redeemed) != 1:  # a concurrent request redeemed it first
             raise invalid_grant("The pre-authorized code is unknown, already used or no longer valid.")
         session.commit()
@@ -120,9 +115,7 @@ class IssuanceFlow:
         offer_id = self.tokens.open(ACCESS_TOKEN, access_token)
         offer = None
         if offer_id is not None:
-            offer = session.execute(
-                select(Offer.id, Offer.credential_type, Offer.claims).where(Offer.id == offer_id)
-            ).one_or_none()
+            offer = sql.run(session, sql.OFFER_FOR_CREDENTIAL, offer_id_=offer_id).one_or_none()
         if offer is None:
             raise IssuanceProtocolError(
                 "invalid_token", "The access token is unknown or expired.", status=401
@@ -138,7 +131,7 @@ class IssuanceFlow:
             raise IssuanceProtocolError(
                 "invalid_credential_request", "This access token is for another credential configuration."
             )
-        if session.scalar(select(Credential.id).where(Credential.offer_id == offer.id)) is not None:
+        if sql.run(session, sql.CREDENTIAL_OF_OFFER, offer_id_=offer.id).first() is not None:
             raise IssuanceProtocolError(
                 "invalid_credential_request", "This credential was already requested."
             )
@@ -151,7 +144,7 @@ class IssuanceFlow:
             if self.tokens.open(NONCE, nonce) is None:
                 return False
             spent.append(sha256_hex(nonce))
-            return session.scalar(select(Credential.id).where(Credential.proof_nonce == spent[0])) is None
+            return sql.run(session, sql.CREDENTIAL_OF_NONCE, nonce_sha256_=spent[0]).first() is None
 
         holder_key = verify_proof_jwt(
             jwt_proofs[0],
@@ -180,8 +173,10 @@ class IssuanceFlow:
             )
             queued = Enqueued(secrets.token_urlsafe(16), secrets.token_urlsafe(24))
             try:
-                session.execute(
-                    insert(Credential).values(
+                sql.run(
+                    session,
+                    sql.INSERT_CREDENTIAL,
+                    **dict(
                         id=queued.id,
                         offer_id=offer.id,
                         credential_type=offer.credential_type,
@@ -196,7 +191,11 @@ class IssuanceFlow:
                             "disclosures": [d.encoded for d in prepared.prepared.disclosures],
                         },
                         created_at=time.time(),
-                    )
+                        batch_id=None,
+                        batch_position=None,
+                        issued=None,
+                        delivered_at=None,
+                    ),
                 )
                 session.commit()
                 return queued
@@ -209,35 +208,25 @@ class IssuanceFlow:
     @staticmethod
     def _refuse_duplicate(session: Session, offer_id: str, nonce_sha256: str) -> None:
         """After a unique-constraint clash: a concurrent request won with the same nonce or offer."""
-        if session.scalar(select(Credential.id).where(Credential.proof_nonce == nonce_sha256)) is not None:
+        if sql.run(session, sql.CREDENTIAL_OF_NONCE, nonce_sha256_=nonce_sha256).first() is not None:
             raise IssuanceProtocolError("invalid_nonce", "This c_nonce was already used; get a fresh one.")
-        if session.scalar(select(Credential.id).where(Credential.offer_id == offer_id)) is not None:
+        if sql.run(session, sql.CREDENTIAL_OF_OFFER, offer_id_=offer_id).first() is not None:
             raise IssuanceProtocolError(
                 "invalid_credential_request", "This credential was already requested."
             )
 
     def deliver(self, session: Session, credential_id: str) -> str | None:
         """The signed credential if ready; marks it delivered and deletes the personal claims. Commits."""
-        row = session.execute(
-            select(Credential.state, Credential.issued, Credential.offer_id).where(
-                Credential.id == credential_id
-            )
-        ).one_or_none()
+        row = sql.run(session, sql.CREDENTIAL_FOR_DELIVERY, credential_id_=credential_id).one_or_none()
         if row is None or row.state not in ("ready", "delivered") or row.issued is None:
             return None
         if row.state == "ready":
-            first = session.execute(
-                update(Credential)
-                .where(Credential.id == credential_id, Credential.state == "ready")
-                .values(state="delivered", delivered_at=time.time())
-            )
+            first = sql.run(session, sql.MARK_DELIVERED, credential_id_=credential_id, at_=time.time())
             if _rowcount(first):
-                audit.record(
-                    session, staff_id=None, action="credential_delivered", credential_id=credential_id
-                )
+                sql.audit(session, action="credential_delivered", credential_id=credential_id)
         if self.settings.retention_seconds == 0:
-            session.execute(update(Credential).where(Credential.id == credential_id).values(issued=None))
-            session.execute(update(Offer).where(Offer.id == row.offer_id).values(claims=None))
+            sql.run(session, sql.FORGET_ISSUED, credential_id_=credential_id)
+            sql.run(session, sql.FORGET_CLAIMS, offer_id_=row.offer_id)
         session.commit()
         return str(row.issued)
 

@@ -1,0 +1,60 @@
+"""The wallet-facing hot path's SQL, built once.
+
+Building a SQLAlchemy statement (coercing every column and comparison, computing its cache key)
+costs several times more than SQLite takes to run it; these are built at import and executed with
+bound parameters on the session's connection (still inside the session's transaction).
+Parameter names end in ``_`` where a column of the same name is being set.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.orm import Session
+
+from issuer.models import AuditEntry, Credential, Offer
+
+OFFER_BY_CODE = select(Offer.id, Offer.state, Offer.expires_at, Offer.tx_code_sha256).where(
+    Offer.code_sha256 == bindparam("code_sha256_")
+)
+REDEEM_OFFER = (
+    update(Offer).where(Offer.id == bindparam("offer_id_"), Offer.state == "offered").values(state="redeemed")
+)
+OFFER_FOR_CREDENTIAL = select(Offer.id, Offer.credential_type, Offer.claims).where(
+    Offer.id == bindparam("offer_id_")
+)
+CREDENTIAL_OF_OFFER = select(Credential.id).where(Credential.offer_id == bindparam("offer_id_"))
+CREDENTIAL_OF_NONCE = select(Credential.id).where(Credential.proof_nonce == bindparam("nonce_sha256_"))
+INSERT_CREDENTIAL = insert(Credential)
+CREDENTIAL_FOR_DELIVERY = select(Credential.state, Credential.issued, Credential.offer_id).where(
+    Credential.id == bindparam("credential_id_")
+)
+MARK_DELIVERED = (
+    update(Credential)
+    .where(Credential.id == bindparam("credential_id_"), Credential.state == "ready")
+    .values(state="delivered", delivered_at=bindparam("at_"))
+)
+FORGET_ISSUED = update(Credential).where(Credential.id == bindparam("credential_id_")).values(issued=None)
+FORGET_CLAIMS = update(Offer).where(Offer.id == bindparam("offer_id_")).values(claims=None)
+INSERT_AUDIT = insert(AuditEntry)
+
+
+def run(session: Session, statement: Any, **params: Any) -> Any:
+    """Executes a prebuilt statement on the session's connection (its transaction)."""
+    return session.connection().execute(statement, params)
+
+
+def audit(session: Session, *, action: str, credential_id: str | None = None, detail: str = "") -> None:
+    """The audit log entry of a wallet action (no staff member)."""
+    session.connection().execute(
+        INSERT_AUDIT,
+        {
+            "at": time.time(),
+            "staff_id": None,
+            "action": action,
+            "credential_id": credential_id,
+            "detail": detail,
+        },
+    )
