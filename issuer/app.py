@@ -81,7 +81,7 @@ def create_app(settings: IssuerSettings) -> FastAPI:
 
     app = FastAPI(title="Nansen issuer", version="0.1.0", lifespan=lifespan)
     problems.install(app)
-    for module in (staff, offers, credentials, oid4vci, operations):
+    for module in (oid4vci, offers, credentials, staff, operations):  # wallet routes match first
         app.include_router(module.router)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     return app
