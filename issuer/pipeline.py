@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -179,10 +179,10 @@ class AnchoringPipeline:
             batch = Batch(root=tree.root.hex(), count=len(queued), state="sending", created_at=self._clock())
             session.add(batch)
             session.flush()
-            session.execute(
-                update(Credential),
+            session.connection().execute(
+                _MARK_BATCHED,
                 [
-                    {"id": c.id, "state": "batched", "batch_id": batch.id, "batch_position": position}
+                    {"id_": c.id, "batch_id_": batch.id, "position_": position}
                     for position, c in enumerate(queued)
                 ],
             )
@@ -228,13 +228,11 @@ class AnchoringPipeline:
                 kid=self._key.kid,
             )
             # the signed credential holds the claims now
-            signed.append(
-                {"id": member.id, "issued": issued.compact, "pending_payload": None, "state": "ready"}
-            )
+            signed.append({"id_": member.id, "issued_": issued.compact})
         if signed:
-            session.execute(update(Credential), signed)
+            session.connection().execute(_MARK_READY, signed)
         batch.state, batch.confirmed_at = "confirmed", self._clock()
-        return [entry["id"] for entry in signed]
+        return [entry["id_"] for entry in signed]
 
     def _send_status_changes(self) -> bool:
         with self._sessions() as session:
@@ -274,6 +272,17 @@ class _Member(NamedTuple):
 
 
 _MEMBER = (Credential.id, Credential.leaf, Credential.state, Credential.pending_payload)
+# executemany in one C call per batch (built once; see issuer/statements.py)
+_MARK_BATCHED = (
+    update(Credential)
+    .where(Credential.id == bindparam("id_"))
+    .values(state="batched", batch_id=bindparam("batch_id_"), batch_position=bindparam("position_"))
+)
+_MARK_READY = (  # the signed credential holds the claims now
+    update(Credential)
+    .where(Credential.id == bindparam("id_"))
+    .values(state="ready", issued=bindparam("issued_"), pending_payload=None)
+)
 
 
 def _prepared(credential: _Member) -> PreparedCredential:
