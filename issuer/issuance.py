@@ -85,7 +85,7 @@ class IssuanceFlow:
             self._count_wrong_tx_code(session, offer.id)
             raise invalid_grant("The transaction code is wrong.")
         redeemed = sql.run(session, sql.REDEEM_OFFER, offer_id_=offer.id)
-        if _rowcount(redeemed) != 1:  # a concurrent request redeemed it first
+        if sql.rowcount(redeemed) != 1:  # a concurrent request redeemed it first
             raise invalid_grant("The pre-authorized code is unknown, already used or no longer valid.")
         session.commit()
         ttl = self.settings.access_token_ttl_seconds
@@ -104,7 +104,7 @@ class IssuanceFlow:
             )
             .values(state="dead")
         )
-        if _rowcount(locked):
+        if sql.rowcount(locked):
             audit.record(session, staff_id=None, action="offer_locked", detail="too many wrong tx_codes")
         session.commit()  # count the failure even though the request fails
 
@@ -222,8 +222,10 @@ class IssuanceFlow:
             return None
         if row.state == "ready":
             first = sql.run(session, sql.MARK_DELIVERED, credential_id_=credential_id, at_=time.time())
-            if _rowcount(first):
-                sql.audit(session, action="credential_delivered", credential_id=credential_id)
+            if sql.rowcount(first):
+                audit.record(
+                    session, staff_id=None, action="credential_delivered", credential_id=credential_id
+                )
         if self.settings.retention_seconds == 0:
             sql.run(session, sql.FORGET_ISSUED, credential_id_=credential_id)
             sql.run(session, sql.FORGET_CLAIMS, offer_id_=row.offer_id)
@@ -235,7 +237,3 @@ class IssuanceFlow:
 class Enqueued:
     id: str
     transaction_id: str
-
-
-def _rowcount(result: Any) -> int:
-    return int(getattr(result, "rowcount", 0) or 0)

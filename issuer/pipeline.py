@@ -31,7 +31,7 @@ from nansen.chain.errors import ContractRevertedError
 from nansen.chain.records import CredentialStatus
 from nansen.credential.issuance import PreparedCredential, complete_credential
 from nansen.errors import NansenError
-from nansen.merkle import build_tree
+from nansen.merkle import MerkleTree, build_tree
 from nansen.sdjwt.disclosures import parse_disclosure
 from nansen.sdjwt.issuance import PreparedSdJwt
 
@@ -149,7 +149,7 @@ class AnchoringPipeline:
                     onchain = chain.registry.batch(root)
                 if onchain is None:
                     continue
-                ready = self._finish(session, batch, root)
+                ready = self._finish(session, batch, *self._stored_members(session, batch, root))
                 session.commit()
                 self._announce(ready)
             return bool(pending)
@@ -190,29 +190,32 @@ class AnchoringPipeline:
             receipt = self._chain.get().writer.anchor_batch(tree.root, len(queued))
             batch.tx_hash = receipt.tx_hash
             members = [_Member(c.id, c.leaf, "batched", c.pending_payload) for c in queued]
-            ready = self._finish(session, batch, tree.root, members)
+            ready = self._finish(session, batch, members, tree)
             session.commit()
             self._announce(ready)
             self._oldest_queued = None
             log.info("anchored a batch of %d in tx %s", len(queued), receipt.tx_hash)
             return True
 
-    def _finish(
-        self, session: Session, batch: Batch, root: bytes, members: Sequence[_Member] | None = None
-    ) -> list[str]:
-        """Signs every member with its inclusion proof; ``members`` in batch order (else loaded)."""
-        if members is None:
-            members = [
-                _Member(*row)
-                for row in session.execute(
-                    select(*_MEMBER)
-                    .where(Credential.batch_id == batch.id)
-                    .order_by(Credential.batch_position)
-                )
-            ]
+    def _stored_members(
+        self, session: Session, batch: Batch, root: bytes
+    ) -> tuple[list[_Member], MerkleTree]:
+        """A stored batch's members in batch order, and their tree, which must still give its root."""
+        members = [
+            _Member(*row)
+            for row in session.execute(
+                select(*_MEMBER).where(Credential.batch_id == batch.id).order_by(Credential.batch_position)
+            )
+        ]
         tree = build_tree([bytes.fromhex(c.leaf) for c in members])
         if tree.root != root:
             raise NansenError(f"batch {batch.id} members no longer give its root")
+        return members, tree
+
+    def _finish(
+        self, session: Session, batch: Batch, members: Sequence[_Member], tree: MerkleTree
+    ) -> list[str]:
+        """Signs every member with its inclusion proof (``members`` in batch order, ``tree`` theirs)."""
         deployment = self._chain.deployment
         signed: list[dict[str, Any]] = []
         for position, member in enumerate(members):
@@ -222,7 +225,7 @@ class AnchoringPipeline:
                 _prepared(member),
                 chain_id=deployment.chain_id,
                 registry=deployment.credential_registry,
-                root=root,
+                root=tree.root,
                 proof=tree.proof(position),
                 signer_key=self._key.key,
                 kid=self._key.kid,

@@ -11,6 +11,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from issuer.models import Credential, Offer
+from issuer.statements import rowcount
 
 
 def purge_personal_data(session: Session, *, now: float, retention_seconds: int) -> int:
@@ -46,4 +47,4 @@ def purge_personal_data(session: Session, *, now: float, retention_seconds: int)
         .values(claims=None)
     )
     session.commit()
-    return sum(int(getattr(r, "rowcount", 0) or 0) for r in (offers, credentials, spent_offers))
+    return sum(rowcount(r) for r in (offers, credentials, spent_offers))

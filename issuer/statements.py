@@ -8,13 +8,12 @@ Parameter names end in ``_`` where a column of the same name is being set.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from issuer.models import AuditEntry, Credential, Offer
+from issuer.models import Credential, Offer
 
 OFFER_BY_CODE = select(Offer.id, Offer.state, Offer.expires_at, Offer.tx_code_sha256).where(
     Offer.code_sha256 == bindparam("code_sha256_")
@@ -38,7 +37,6 @@ MARK_DELIVERED = (
 )
 FORGET_ISSUED = update(Credential).where(Credential.id == bindparam("credential_id_")).values(issued=None)
 FORGET_CLAIMS = update(Offer).where(Offer.id == bindparam("offer_id_")).values(claims=None)
-INSERT_AUDIT = insert(AuditEntry)
 
 
 def run(session: Session, statement: Any, **params: Any) -> Any:
@@ -46,15 +44,6 @@ def run(session: Session, statement: Any, **params: Any) -> Any:
     return session.connection().execute(statement, params)
 
 
-def audit(session: Session, *, action: str, credential_id: str | None = None, detail: str = "") -> None:
-    """The audit log entry of a wallet action (no staff member)."""
-    session.connection().execute(
-        INSERT_AUDIT,
-        {
-            "at": time.time(),
-            "staff_id": None,
-            "action": action,
-            "credential_id": credential_id,
-            "detail": detail,
-        },
-    )
+def rowcount(result: Any) -> int:
+    """Rows an UPDATE or DELETE matched (0 where the driver does not say)."""
+    return int(getattr(result, "rowcount", 0) or 0)

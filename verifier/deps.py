@@ -32,14 +32,21 @@ StateDep = Annotated[ServiceState, Depends(get_state)]
 
 
 async def current_officer(request: Request, state: StateDep) -> Officer:  # cheap: inline, no thread
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token:
+    token = bearer_token(request.headers.get("authorization", ""))
+    if token is None:
         raise HTTPException(401, "Sign in: send your officer token as 'Authorization: Bearer <token>'.")
-    officer = state.officers.authenticate(token.strip())
+    officer = state.officers.authenticate(token)
     if officer is None:
         raise HTTPException(401, "This officer token is not valid.")
     return officer
+
+
+def bearer_token(authorization: str) -> str | None:
+    """The (stripped) token of an ``Authorization: Bearer <token>`` header value, else None."""
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        return None
+    return token.strip()
 
 
 CurrentOfficer = Annotated[Officer, Depends(current_officer)]

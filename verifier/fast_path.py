@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from verifier.deps import ServiceState
+from verifier.deps import ServiceState, bearer_token
 from verifier.problems import problem
 from verifier.routes.offline import verify_submission
 from verifier.schemas import OfflineVerificationCreate
@@ -50,7 +50,7 @@ class OfflineVerificationFastPath:
 
 def _plain_case(scope: Scope, body: bytes, state: ServiceState) -> OfflineVerificationCreate | None:
     """The parsed body if the request is well-formed and from a signed-in officer, else None."""
-    token = _bearer(scope)
+    token = bearer_token(_header(scope, b"authorization"))
     if token is None or state.officers.authenticate(token) is None:
         return None
     if _header(scope, b"content-type").split(";")[0].strip() != "application/json":
@@ -66,11 +66,6 @@ def _header(scope: Scope, name: bytes) -> str:
         if key == name:
             return bytes(value).decode("latin-1")
     return ""
-
-
-def _bearer(scope: Scope) -> str | None:
-    scheme, _, token = _header(scope, b"authorization").partition(" ")
-    return token.strip() or None if scheme.lower() == "bearer" else None
 
 
 async def _read_body(receive: Receive) -> tuple[bytes, bool]:

@@ -10,7 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
-from issuer.deps import SessionDep, StateDep
+from issuer.deps import IssuerState, SessionDep, StateDep
 from issuer.issuance import Enqueued
 from issuer.models import Credential
 from nansen.openid4vci.errors import IssuanceProtocolError, invalid_request
@@ -106,30 +106,27 @@ async def nonce(state: StateDep) -> JSONResponse:
     return JSONResponse({"c_nonce": state.flow.new_nonce()}, headers=NO_STORE)
 
 
-def _retry_seconds(state: Any) -> int:
+def _retry_seconds(state: IssuerState) -> int:
     """When a deferred credential is worth asking for again: about one batch window from now."""
-    window_ms: int = state.settings.batch_window_ms
-    return max(1, math.ceil(window_ms / 1000))
+    return max(1, math.ceil(state.settings.batch_window_ms / 1000))
 
 
-def _request(state: Any, access_token: str, body: dict[str, Any]) -> Enqueued:
+def _request(state: IssuerState, access_token: str, body: dict[str, Any]) -> Enqueued:
     with state.sessions() as session:
-        queued: Enqueued = state.flow.request_credential(
+        return state.flow.request_credential(
             session,
             access_token=access_token,
             configuration_id=body.get("credential_configuration_id"),
             proofs=body.get("proofs"),
         )
-        return queued
 
 
-def _deliver(state: Any, credential_id: str) -> str | None:
+def _deliver(state: IssuerState, credential_id: str) -> str | None:
     with state.sessions() as session:
-        compact: str | None = state.flow.deliver(session, credential_id)
-        return compact
+        return state.flow.deliver(session, credential_id)
 
 
-def _deferred(state: Any, access_token: str, transaction_id: str) -> str | None:
+def _deferred(state: IssuerState, access_token: str, transaction_id: str) -> str | None:
     with state.sessions() as session:
         offer = state.flow.offer_for_token(session, access_token)
         found = session.execute(
@@ -137,8 +134,7 @@ def _deferred(state: Any, access_token: str, transaction_id: str) -> str | None:
         ).one_or_none()
         if found is None or found.offer_id != offer.id:
             raise IssuanceProtocolError("invalid_transaction_id", "This transaction id is unknown.")
-        compact: str | None = state.flow.deliver(session, found.id)
-        return compact
+        return state.flow.deliver(session, found.id)
 
 
 @router.post("/credential")
