@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -24,6 +23,7 @@ from issuer_desk import CLAIMS, chain_setup
 from bench import wrk
 from bench.loadgen import Connection
 from bench.report import emit
+from bench.server import uvicorn_server
 from issuer.bootstrap import bootstrap_admin
 from nansen.chain import devchain
 from nansen.chain.events import decode_log
@@ -53,26 +53,6 @@ def cpu_seconds(root_pid: int) -> tuple[float, float]:
             user += int(fields[11]) / ticks
             system += int(fields[12]) / ticks
     return user, system
-
-
-def wait_for_health(port: int) -> None:
-    async def probe() -> None:
-        connection = await Connection.open("127.0.0.1", port)
-        try:
-            status, _ = await connection.request("GET", "/health")
-            assert status == 200
-        finally:
-            connection.close()
-
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            asyncio.run(probe())
-            return
-        except (OSError, AssertionError, asyncio.IncompleteReadError):
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
 
 
 async def create_offers(port: int, admin_token: str) -> list[dict[str, str]]:
@@ -155,7 +135,6 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         chain = devchain.start(tmp / "chain")
-        server = None
         try:
             setup, settings = chain_setup(tmp, chain)
             admin = bootstrap_admin(settings, "bench")
@@ -181,99 +160,79 @@ def main() -> None:
                     }.items()
                 },
             }
-            server = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "uvicorn",
-                    "--factory",
-                    "issuer.app:app_from_environment",
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(port),
-                    "--log-level",
-                    "warning",
-                    "--workers",
-                    str(WORKERS),
-                    "--no-access-log",
-                ],
-                env=env,
-                cwd=ROOT,
-            )
-            wait_for_health(port)
-            offers = asyncio.run(create_offers(port, admin))
-            holders = [generate_private_key() for _ in range(COUNT)]
-            print("# offers created; wallets start", file=sys.stderr, flush=True)
-            cpu_before = cpu_seconds(server.pid)
-            latencies, outcomes, elapsed = asyncio.run(issue_all(port, offers, holders))
-            cpu_after = cpu_seconds(server.pid)
-            user_cpu, system_cpu = cpu_after[0] - cpu_before[0], cpu_after[1] - cpu_before[1]
-            logs = setup.conn.rpc(
-                "eth_getLogs",
-                [{"fromBlock": "0x0", "toBlock": "latest", "address": setup.deployment.credential_registry}],
-            )
-            anchors = [e for e in map(decode_log, logs) if e is not None and e.name == "BatchAnchored"]
-            gas = 0
-            for log in logs:
-                event = decode_log(log)
-                if event is not None and event.name == "BatchAnchored":
-                    receipt = setup.conn.rpc("eth_getTransactionReceipt", [log["transactionHash"]])
-                    gas += int(receipt["gasUsed"], 16)
-            delivered = outcomes.get(200, 0)
-            emit(
-                BENCH,
-                "credentials_per_second_http",
-                delivered / elapsed,
-                "1/s",
-                target=">= 300",
-                reference_acapy=30,
-                wallets=CONCURRENCY,
-                workers=WORKERS,
-                credentials=COUNT,
-                outcomes={str(k): v for k, v in sorted(outcomes.items())},
-            )
-            emit(
-                BENCH,
-                "issuer_cpu_ms_per_credential",
-                1000 * (user_cpu + system_cpu) / COUNT,
-                "ms",
-                user_ms=round(1000 * user_cpu / COUNT, 2),
-                system_ms=round(1000 * system_cpu / COUNT, 2),
-            )
-            if wrk.available():  # the same server's cheapest wallet endpoint, for scale
-                nonce = wrk.run(f"http://127.0.0.1:{port}/nonce", method="POST", seconds=3)
-                emit(
-                    BENCH,
-                    "reference_nonce_endpoint_requests_per_second",
-                    nonce.ok_rate,
-                    "1/s",
-                    note="POST /nonce (no database) on the same server, wrk",
-                )
-            sizes = sorted(e.args["count"] for e in anchors)
-            emit(
-                BENCH,
-                "gas_per_credential",
-                gas / COUNT,
-                "gas",
-                target="<= 100",
-                batches=len(anchors),
-                median_batch=sizes[len(sizes) // 2],
-                largest_batch=sizes[-1],
-            )
-            emit(
-                BENCH,
-                "p95_latency_full_exchange",
-                latencies[int(0.95 * COUNT)],
-                "s",
-                target="<= 1.5",
-                note=f"includes the {WINDOW_MS} ms batching window",
-            )
+            with uvicorn_server("issuer.app", port, env, workers=WORKERS) as server:
+                measure(setup, server, port, admin)
         finally:
-            if server is not None:
-                server.terminate()
-                server.wait(20)
             devchain.stop(tmp / "chain")
+
+
+def measure(setup: Any, server: Any, port: int, admin: str) -> None:
+    offers = asyncio.run(create_offers(port, admin))
+    holders = [generate_private_key() for _ in range(COUNT)]
+    print("# offers created; wallets start", file=sys.stderr, flush=True)
+    cpu_before = cpu_seconds(server.pid)
+    latencies, outcomes, elapsed = asyncio.run(issue_all(port, offers, holders))
+    cpu_after = cpu_seconds(server.pid)
+    user_cpu, system_cpu = cpu_after[0] - cpu_before[0], cpu_after[1] - cpu_before[1]
+    logs = setup.conn.rpc(
+        "eth_getLogs",
+        [{"fromBlock": "0x0", "toBlock": "latest", "address": setup.deployment.credential_registry}],
+    )
+    anchored = [(log, e) for log in logs if (e := decode_log(log)) is not None and e.name == "BatchAnchored"]
+    anchors = [event for _, event in anchored]
+    gas = sum(
+        int(setup.conn.rpc("eth_getTransactionReceipt", [log["transactionHash"]])["gasUsed"], 16)
+        for log, _ in anchored
+    )
+    delivered = outcomes.get(200, 0)
+    emit(
+        BENCH,
+        "credentials_per_second_http",
+        delivered / elapsed,
+        "1/s",
+        target=">= 300",
+        reference_acapy=30,
+        wallets=CONCURRENCY,
+        workers=WORKERS,
+        credentials=COUNT,
+        outcomes={str(k): v for k, v in sorted(outcomes.items())},
+    )
+    emit(
+        BENCH,
+        "issuer_cpu_ms_per_credential",
+        1000 * (user_cpu + system_cpu) / COUNT,
+        "ms",
+        user_ms=round(1000 * user_cpu / COUNT, 2),
+        system_ms=round(1000 * system_cpu / COUNT, 2),
+    )
+    if wrk.available():  # the same server's cheapest wallet endpoint, for scale
+        nonce = wrk.run(f"http://127.0.0.1:{port}/nonce", method="POST", seconds=3)
+        emit(
+            BENCH,
+            "reference_nonce_endpoint_requests_per_second",
+            nonce.ok_rate,
+            "1/s",
+            note="POST /nonce (no database) on the same server, wrk",
+        )
+    sizes = sorted(e.args["count"] for e in anchors)
+    emit(
+        BENCH,
+        "gas_per_credential",
+        gas / COUNT,
+        "gas",
+        target="<= 100",
+        batches=len(anchors),
+        median_batch=sizes[len(sizes) // 2],
+        largest_batch=sizes[-1],
+    )
+    emit(
+        BENCH,
+        "p95_latency_full_exchange",
+        latencies[int(0.95 * COUNT)],
+        "s",
+        target="<= 1.5",
+        note=f"includes the {WINDOW_MS} ms batching window",
+    )
 
 
 if __name__ == "__main__":

@@ -6,12 +6,11 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -22,6 +21,7 @@ from world import VCT
 
 from bench import loadgen, wrk
 from bench.report import emit
+from bench.server import uvicorn_server
 from nansen.chain import devchain
 from nansen.chain.deployment import save_deployment
 from nansen.sdjwt.presentation import create_presentation
@@ -63,19 +63,13 @@ def measure_with_wrk(port: int, bodies: list[bytes], headers: dict[str, str]) ->
             f"verifier bench: {len(bodies)} presentations ran out; raise NANSEN_BENCH_VERIFICATIONS"
         )
     reference = wrk.run(f"http://127.0.0.1:{port}/health", seconds=seconds)
-    emit(
-        BENCH,
-        "http_verifications_per_second",
+    report(
         result.ok_rate,
-        "1/s",
-        target=">= 3000",
-        workers=2,
-        load="wrk, 2 threads, 32 connections",
-        refused=result.other,
+        result.p99_ms,
+        reference.ok_rate,
+        rate_extra={"load": "wrk, 2 threads, 32 connections", "refused": result.other},
+        p99_extra={"p50_ms": result.p50_ms},
     )
-    emit(BENCH, "http_verification_p99_latency", result.p99_ms, "ms", target="<= 25", p50_ms=result.p50_ms)
-    emit(BENCH, "http_health_requests_per_second_reference", reference.ok_rate, "1/s")
-    emit(BENCH, "verification_rate_vs_trivial_endpoint", result.ok_rate / reference.ok_rate, "ratio")
 
 
 def measure_with_loadgen(port: int, bodies: list[bytes], headers: dict[str, str]) -> None:
@@ -84,26 +78,32 @@ def measure_with_loadgen(port: int, bodies: list[bytes], headers: dict[str, str]
     reference = loadgen.run(
         "127.0.0.1", port, [b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"] * len(bodies), connections=32
     )
-    emit(
-        BENCH,
-        "http_verifications_per_second",
+    report(
         result.rate,
-        "1/s",
-        target=">= 3000",
-        workers=2,
-        load="python loadgen",
-        statuses=result.statuses,
+        result.percentile(0.99) * 1000,
+        reference.rate,
+        rate_extra={"load": "python loadgen", "statuses": result.statuses},
     )
-    emit(BENCH, "http_verification_p99_latency", result.percentile(0.99) * 1000, "ms", target="<= 25")
-    emit(BENCH, "http_health_requests_per_second_reference", reference.rate, "1/s")
-    emit(BENCH, "verification_rate_vs_trivial_endpoint", result.rate / reference.rate, "ratio")
+
+
+def report(
+    rate: float,
+    p99_ms: float,
+    reference_rate: float,
+    *,
+    rate_extra: dict[str, object],
+    p99_extra: dict[str, object] | None = None,
+) -> None:
+    emit(BENCH, "http_verifications_per_second", rate, "1/s", target=">= 3000", workers=2, **rate_extra)
+    emit(BENCH, "http_verification_p99_latency", p99_ms, "ms", target="<= 25", **(p99_extra or {}))
+    emit(BENCH, "http_health_requests_per_second_reference", reference_rate, "1/s")
+    emit(BENCH, "verification_rate_vs_trivial_endpoint", rate / reference_rate, "ratio")
 
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         chain = devchain.start(tmp / "chain")
-        server = None
         try:
             issuer = chain_issuer(chain)
             save_deployment(tmp / "deployments", issuer.deployment)
@@ -122,73 +122,45 @@ def main() -> None:
 
             token = OfficerDirectory(VerifierSettings(data_dir=tmp / "data").officers_file).add("bench")
             headers = {"Authorization": f"Bearer {token}"}
-            server = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "uvicorn",
-                    "--factory",
-                    "verifier.app:app_from_environment",
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(port),
-                    "--workers",
-                    "2",
-                    "--log-level",
-                    "warning",
-                    "--no-access-log",
-                ],
-                env=env,
-                cwd=ROOT,
-            )
-            base = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    urllib.request.urlopen(base + "/health", timeout=1).read()
-                    break
-                except OSError:
-                    if time.monotonic() > deadline:
-                        raise
-                    time.sleep(0.2)
-            credentials = [issued for _, issued in issuer.issue(64)]
-            time.sleep(2)  # let both workers' mirrors see the batch
-            challenges = asyncio.run(fetch_challenges(port, headers, COUNT))
-            now = int(time.time())
-            bodies = [
-                json.dumps(
-                    {
-                        "presentation": create_presentation(
-                            issued=credentials[i % len(credentials)].compact,
-                            disclose=[("nationality",), ("age_over_18",)],
-                            holder_key=issuer.holder,
-                            aud=challenge["audience"],
-                            nonce=challenge["nonce"],
-                            iat=now,
-                        ),
-                        "nonce": challenge["nonce"],
-                        "audience": challenge["audience"],
-                        "credential_type": VCT,
-                        "claims": [["nationality"], ["age_over_18"]],
-                    },
-                    separators=(",", ":"),
-                ).encode()
-                for i, challenge in enumerate(challenges)
-            ]
-            if wrk.available():
-                measure_with_wrk(port, bodies, headers)
-            else:
-                print(
-                    "# wrk not installed (make system-deps): the Python load generator is the limit",
-                    file=sys.stderr,
-                )
-                measure_with_loadgen(port, bodies, headers)
+            with uvicorn_server("verifier.app", port, env, workers=2):
+                run_load(issuer, port, headers)
         finally:
-            if server is not None:
-                server.terminate()
-                server.wait(20)
             devchain.stop(tmp / "chain")
+
+
+def run_load(issuer: Any, port: int, headers: dict[str, str]) -> None:
+    credentials = [issued for _, issued in issuer.issue(64)]
+    time.sleep(2)  # let both workers' mirrors see the batch
+    challenges = asyncio.run(fetch_challenges(port, headers, COUNT))
+    now = int(time.time())
+    bodies = [
+        json.dumps(
+            {
+                "presentation": create_presentation(
+                    issued=credentials[i % len(credentials)].compact,
+                    disclose=[("nationality",), ("age_over_18",)],
+                    holder_key=issuer.holder,
+                    aud=challenge["audience"],
+                    nonce=challenge["nonce"],
+                    iat=now,
+                ),
+                "nonce": challenge["nonce"],
+                "audience": challenge["audience"],
+                "credential_type": VCT,
+                "claims": [["nationality"], ["age_over_18"]],
+            },
+            separators=(",", ":"),
+        ).encode()
+        for i, challenge in enumerate(challenges)
+    ]
+    if wrk.available():
+        measure_with_wrk(port, bodies, headers)
+    else:
+        print(
+            "# wrk not installed (make system-deps): the Python load generator is the limit",
+            file=sys.stderr,
+        )
+        measure_with_loadgen(port, bodies, headers)
 
 
 if __name__ == "__main__":
