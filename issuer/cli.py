@@ -6,25 +6,32 @@ import argparse
 import sys
 import time
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from issuer.settings import IssuerSettings
 from nansen.errors import NansenError
 
+if TYPE_CHECKING:  # web3 loads only for the commands that talk to the chain
+    from nansen.chain.registry import RegistryWriter
 
-def _registry_writer(settings: IssuerSettings):  # type: ignore[no-untyped-def]
+
+def _registry_writer(settings: IssuerSettings) -> RegistryWriter:
+    """The issuer's writer on its registry, through the same checked link the service uses."""
+    from issuer.chain_link import ChainLink
     from issuer.keys import load_chain_account
-    from nansen.chain.connection import connect
-    from nansen.chain.deployment import check_deployment, load_deployment
-    from nansen.chain.registry import Registry
-    from nansen.chain.transactions import TransactionSender
+    from nansen.chain.deployment import load_deployment
 
-    conn = connect(settings.rpc_url, expected_chain_id=settings.chain_id)
-    deployment = load_deployment(settings.deployments_dir, conn.chain_id)
-    check_deployment(conn, deployment)
-    account = load_chain_account(
-        settings.chain_keystore, settings.chain_keystore_passphrase.get_secret_value()
+    return (
+        ChainLink(
+            rpc_url=settings.rpc_url,
+            deployment=load_deployment(settings.deployments_dir, settings.chain_id),
+            account=load_chain_account(
+                settings.chain_keystore, settings.chain_keystore_passphrase.get_secret_value()
+            ),
+        )
+        .get()
+        .writer
     )
-    return Registry(conn, deployment).writer(TransactionSender(conn, account))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
