@@ -130,4 +130,7 @@ def canonicalize_simple(value: Any) -> bytes:
     Issuers check ``is_simple_json`` before anchoring, so every anchored leaf was computed by both
     routes alike; a verifier may then use this fast route on the hot path.
     """
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return _SIMPLE_ENCODER.encode(value).encode("utf-8")
+
+
+_SIMPLE_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)

@@ -39,6 +39,10 @@ class Check:
     reason: str  # a stable reason code, e.g. "ok", "revoked", "mirror_stale"
 
 
+PASSED: dict[CheckName, Check] = {name: Check(name, Outcome.PASSED, "ok") for name in CheckName}
+"""The passing check of each name (checks are immutable, so one instance serves every result)."""
+
+
 @dataclass(frozen=True, slots=True)
 class ChainFreshness:
     block_number: int

@@ -19,6 +19,7 @@ from nansen.credential.anchor import ANCHOR_CLAIM, AnchorClaimError, content_lea
 from nansen.credential.checks import check_for_reason
 from nansen.credential.result import (
     NOT_REQUESTED,
+    PASSED,
     ChainFreshness,
     Check,
     CheckName,
@@ -37,6 +38,7 @@ from nansen.sdjwt.policy import Limits
 from nansen.sdjwt.verification import VerifiedSdJwt, verify_issued, verify_presentation
 
 STATUS_LIST_SIZE = 1 << 20
+_KEY_BINDING_NOT_REQUESTED = Check(CheckName.KEY_BINDING, Outcome.NOT_CHECKED, NOT_REQUESTED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,14 +120,10 @@ class CredentialVerifier:
             failed = cause.check if cause else Check(check_for_reason(exc.reason), Outcome.FAILED, exc.reason)
             return self._early_result(failed, resolved, chain_freshness, key_binding)
         checks = [
-            Check(CheckName.SIGNATURE, Outcome.PASSED, "ok"),
-            Check(CheckName.DISCLOSURES, Outcome.PASSED, "ok"),
-            Check(
-                CheckName.KEY_BINDING,
-                Outcome.PASSED if key_binding else Outcome.NOT_CHECKED,
-                "ok" if key_binding else NOT_REQUESTED,
-            ),
-            Check(CheckName.VALIDITY_PERIOD, Outcome.PASSED, "ok"),
+            PASSED[CheckName.SIGNATURE],
+            PASSED[CheckName.DISCLOSURES],
+            PASSED[CheckName.KEY_BINDING] if key_binding else _KEY_BINDING_NOT_REQUESTED,
+            PASSED[CheckName.VALIDITY_PERIOD],
         ]
         issuer, key = resolved.issuer, resolved.key
         assert issuer is not None and key is not None  # the resolver set both or raised
@@ -192,7 +190,7 @@ class CredentialVerifier:
             return Check(CheckName.ISSUER_TRUST, Outcome.FAILED, "key_not_valid_at_issuance")
         if not fresh:
             return Check(CheckName.ISSUER_TRUST, Outcome.UNKNOWN, "mirror_stale")
-        return Check(CheckName.ISSUER_TRUST, Outcome.PASSED, "ok")
+        return PASSED[CheckName.ISSUER_TRUST]
 
     def _anchor(
         self, issuer: IssuerRecord, payload: Mapping[str, Any], fresh: bool
@@ -213,7 +211,7 @@ class CredentialVerifier:
             return Check(CheckName.ANCHOR, Outcome.FAILED, "root_of_other_issuer"), None
         if anchor.proof.leaf_count != batch.count:
             return Check(CheckName.ANCHOR, Outcome.FAILED, "batch_size_mismatch"), None
-        return Check(CheckName.ANCHOR, Outcome.PASSED, "ok"), batch.anchored_at
+        return PASSED[CheckName.ANCHOR], batch.anchored_at
 
     def _status(self, issuer: IssuerRecord, payload: Mapping[str, Any], fresh: bool) -> Check:
         try:
@@ -231,7 +229,7 @@ class CredentialVerifier:
             return Check(CheckName.STATUS, Outcome.FAILED, "suspended")
         if status is not CredentialStatus.VALID:
             return Check(CheckName.STATUS, Outcome.FAILED, "status_invalid")
-        return Check(CheckName.STATUS, Outcome.PASSED, "ok")
+        return PASSED[CheckName.STATUS]
 
     def _early_result(
         self, failed: Check, resolved: _Resolved, freshness: ChainFreshness, key_binding: bool

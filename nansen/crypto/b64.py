@@ -6,7 +6,6 @@ trailing bits, so one byte string has exactly one accepted text form.
 
 from __future__ import annotations
 
-import base64
 import binascii
 
 from nansen.crypto.errors import EncodingError
@@ -15,12 +14,15 @@ _ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 # The last character of a 2- or 3-character tail carries 4 or 2 unused bits that must be zero.
 _CANONICAL_LAST_OF_2 = frozenset(_ALPHABET[::16])
 _CANONICAL_LAST_OF_3 = frozenset(_ALPHABET[::4])
-_TO_STANDARD = bytes.maketrans(b"-_", b"+/")
+# One pass maps the URL-safe alphabet onto the standard one and turns "+", "/" and "=" (valid in
+# standard base64 but not here) into "!", which strict decoding then refuses.
+_TO_STANDARD_STRICT = bytes.maketrans(b"-_+/=", b"+/!!!")
+_TO_URLSAFE = bytes.maketrans(b"+/", b"-_")
 
 
 def b64url_encode(data: bytes) -> str:
     """Encode bytes as base64url without padding."""
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+    return binascii.b2a_base64(data, newline=False).translate(_TO_URLSAFE).rstrip(b"=").decode("ascii")
 
 
 _PADDING = (b"", b"", b"==", b"=")
@@ -37,19 +39,16 @@ def b64url_decode(text: str | bytes) -> bytes:
         raw = text
     else:
         raise EncodingError("base64url text must be a string")
-    # strict mode refuses anything outside the standard alphabet; these three would slip through
-    # the translation below, so they are refused first
-    if b"+" in raw or b"/" in raw or b"=" in raw:
-        raise EncodingError("base64url text has a character outside the alphabet (or padding)")
     tail = len(raw) % 4
     if tail == 1:
         raise EncodingError("base64url text has an impossible length")
-    if tail and chr(raw[-1]) not in (_CANONICAL_LAST_OF_2 if tail == 2 else _CANONICAL_LAST_OF_3):
-        raise EncodingError("base64url text is not canonical (non-zero trailing bits)")
     try:
-        return binascii.a2b_base64(raw.translate(_TO_STANDARD) + _PADDING[tail], strict_mode=True)
+        decoded = binascii.a2b_base64(raw.translate(_TO_STANDARD_STRICT) + _PADDING[tail], strict_mode=True)
     except binascii.Error as exc:
         raise EncodingError("base64url text has a character outside the alphabet (or padding)") from exc
+    if tail and chr(raw[-1]) not in (_CANONICAL_LAST_OF_2 if tail == 2 else _CANONICAL_LAST_OF_3):
+        raise EncodingError("base64url text is not canonical (non-zero trailing bits)")
+    return decoded
 
 
 def b64url_decode_hashes(items: object) -> tuple[bytes, ...]:
@@ -58,17 +57,18 @@ def b64url_decode_hashes(items: object) -> tuple[bytes, ...]:
     Each item with an extra "A" is 44 characters, 33 bytes whose last byte holds the item's two
     unused bits: canonical exactly when that byte is zero. One C call decodes the whole list.
     """
-    if not isinstance(items, list) or not all(type(i) is str and len(i) == 43 for i in items):
-        raise EncodingError("hashes must be a list of 43-character base64url strings")
+    try:
+        if not isinstance(items, list) or {*map(len, items)} - {43}:
+            raise TypeError
+        joined = "A".join(items) + "A"  # TypeError unless every item is a str
+    except TypeError as exc:
+        raise EncodingError("hashes must be a list of 43-character base64url strings") from exc
     if not items:
         return ()
-    joined = "A".join(items) + "A"
-    if "+" in joined or "/" in joined or "=" in joined or not joined.isascii():
-        raise EncodingError("base64url text has a character outside the alphabet (or padding)")
     try:
-        raw = binascii.a2b_base64(joined.encode().translate(_TO_STANDARD), strict_mode=True)
+        raw = binascii.a2b_base64(joined.encode().translate(_TO_STANDARD_STRICT), strict_mode=True)
     except binascii.Error as exc:
         raise EncodingError("base64url text has a character outside the alphabet (or padding)") from exc
-    if any(raw[i] for i in range(32, len(raw), 33)):
+    if raw[32::33].count(0) != len(items):
         raise EncodingError("base64url text is not canonical (non-zero trailing bits)")
-    return tuple(raw[i : i + 32] for i in range(0, len(raw), 33))
+    return tuple([raw[i : i + 32] for i in range(0, len(raw), 33)])

@@ -8,7 +8,8 @@ deeper than ``max_depth``.
 from __future__ import annotations
 
 import json
-from typing import Any
+from json.scanner import make_scanner
+from typing import Any, cast
 
 from nansen.crypto.errors import DuplicateKeyError, JsonError, JsonTooDeepError, JsonTooLargeError
 
@@ -34,6 +35,9 @@ def _refuse_constant(name: str) -> Any:
 _DECODER = json.JSONDecoder(object_pairs_hook=_no_duplicates, parse_constant=_refuse_constant)
 # a text without "{" holds no object, so no member names to repeat: the hook-free C path is as strict
 _OBJECTLESS_DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
+# typeshed types make_scanner's argument as a scanner; at run time it is the decoder (its context)
+_SCANNER = make_scanner(cast(Any, _DECODER))
+_OBJECTLESS_SCANNER = make_scanner(cast(Any, _OBJECTLESS_DECODER))
 
 
 def json_depth(value: Any) -> int:
@@ -47,6 +51,20 @@ def json_depth(value: Any) -> int:
         depth += 1
         level = [c for v in containers for c in (v.values() if isinstance(v, dict) else v)]
     return depth
+
+
+def _scan(decoder: json.JSONDecoder, scanner: make_scanner, text: str) -> Any:
+    """``decoder.decode(text)``, calling its C scanner directly when the text is one bare value.
+
+    ``decode`` wraps the scanner in two regular-expression whitespace skips; compact JWT and
+    disclosure JSON has no outer whitespace, so that work is saved. Anything else (whitespace
+    around the value, trailing data, an error) goes through ``decode`` for its exact behaviour.
+    """
+    try:
+        value, end = scanner(text, 0)
+    except (StopIteration, ValueError):
+        return decoder.decode(text)
+    return value if end == len(text) else decoder.decode(text)
 
 
 def loads_strict(
@@ -63,7 +81,10 @@ def loads_strict(
     else:
         text = data
     try:
-        value = (_DECODER if "{" in text else _OBJECTLESS_DECODER).decode(text)
+        if "{" in text:
+            value = _scan(_DECODER, _SCANNER, text)
+        else:
+            value = _scan(_OBJECTLESS_DECODER, _OBJECTLESS_SCANNER, text)
     except RecursionError as exc:
         raise JsonTooDeepError("JSON value nests too deeply") from exc
     except ValueError as exc:  # JSONDecodeError, and int() digit limits

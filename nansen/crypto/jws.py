@@ -20,7 +20,11 @@ from typing import Any, NewType
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
+from cryptography.hazmat.primitives.asymmetric.utils import (
+    Prehashed,
+    decode_dss_signature,
+    encode_dss_signature,
+)
 
 from nansen.crypto.b64 import b64url_decode, b64url_encode
 from nansen.crypto.errors import (
@@ -42,6 +46,7 @@ DEFAULT_ALGS: frozenset[str] = frozenset({"ES256"})
 KEY_CARRYING_HEADERS: frozenset[str] = frozenset({"jwk", "jku", "x5u", "x5c"})
 
 _ECDSA_SHA256 = ec.ECDSA(hashes.SHA256())
+_ECDSA_PREHASHED_SHA256 = ec.ECDSA(Prehashed(hashes.SHA256()))
 _HALF = 32
 # Order of the P-256 group: needed to describe (and test) the s -> n - s malleation.
 P256_ORDER = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
@@ -134,11 +139,12 @@ def verify_signature(unverified: UnverifiedJws, key: PublicKey) -> ContentDigest
     if len(sig) != 2 * _HALF:
         raise SignatureInvalidError("ES256 signature must be 64 bytes")
     der = encode_dss_signature(int.from_bytes(sig[:_HALF], "big"), int.from_bytes(sig[_HALF:], "big"))
-    try:
-        key.key.verify(der, unverified.signing_input, _ECDSA_SHA256)
+    digest = signing_input_digest(unverified.signing_input)
+    try:  # the digest is needed anyway (bookkeeping), so the signing input is hashed only once
+        key.key.verify(der, digest, _ECDSA_PREHASHED_SHA256)
     except InvalidSignature as exc:
         raise SignatureInvalidError("JWS signature does not verify") from exc
-    return signing_input_digest(unverified.signing_input)
+    return digest
 
 
 def verify_parsed(

@@ -26,6 +26,7 @@ from nansen.sdjwt.errors import (
 )
 
 ClaimPath = tuple[str | int, ...]
+_CONTAINERS = (dict, list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,14 +62,14 @@ class _Walk:
     def obj(self, node: dict[str, Any], path: ClaimPath, depth: int, parent: Digest | None) -> dict[str, Any]:
         if depth > self.max_depth:
             raise TooDeepError(f"SD-JWT claims nest deeper than {self.max_depth}")
-        # _sd_alg is dropped at the top level only; a disclosure cannot smuggle it back (overwrite check).
-        out = {
-            k: self.value(v, (*path, k), depth, parent)
-            for k, v in node.items()
-            if k != "_sd" and (path or k != "_sd_alg")
-        }
-        sd = node.get("_sd")
-        if sd is None:
+        out = dict(node)
+        sd = out.pop("_sd", None)
+        if not path:
+            out.pop("_sd_alg", None)  # top level only; a disclosure cannot smuggle it back (overwrite)
+        for k, v in out.items():  # scalars stay as they are; only containers are walked
+            if isinstance(v, _CONTAINERS):
+                out[k] = self.value(v, (*path, k), depth, parent)
+        if sd is None and "_sd" not in node:
             return out
         if not isinstance(sd, list):
             raise MalformedError("_sd must be an array of digests")
@@ -90,7 +91,9 @@ class _Walk:
             raise TooDeepError(f"SD-JWT claims nest deeper than {self.max_depth}")
         out: list[Any] = []
         for element in node:
-            if isinstance(element, dict) and "..." in element:
+            if not isinstance(element, _CONTAINERS):
+                out.append(element)
+            elif isinstance(element, dict) and "..." in element:
                 if len(element) != 1:
                     raise MalformedError('an array element with "..." must have no other member')
                 disclosure = self.see(element["..."])
