@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from hashlib import sha256
 from typing import Any
 
-from nansen.crypto.b64 import b64url_decode_hashes, b64url_encode
+from nansen.crypto.b64 import b64url_decode_hashes, b64url_encode_hashes
 from nansen.errors import MerkleError, NansenError
 
 MAX_DEPTH = 32
@@ -59,7 +59,7 @@ class InclusionProof:
         return {
             "index": self.index,
             "count": self.leaf_count,
-            "path": [b64url_encode(s) for s in self.siblings],
+            "path": b64url_encode_hashes(self.siblings),
         }
 
     @classmethod

@@ -7,6 +7,7 @@ trailing bits, so one byte string has exactly one accepted text form.
 from __future__ import annotations
 
 import binascii
+from collections.abc import Sequence
 
 from nansen.crypto.errors import EncodingError
 
@@ -49,6 +50,20 @@ def b64url_decode(text: str | bytes) -> bytes:
     if tail and chr(raw[-1]) not in (_CANONICAL_LAST_OF_2 if tail == 2 else _CANONICAL_LAST_OF_3):
         raise EncodingError("base64url text is not canonical (non-zero trailing bits)")
     return decoded
+
+
+def b64url_encode_hashes(hashes: Sequence[bytes]) -> list[str]:
+    """``[b64url_encode(h) for h in hashes]`` for 32-byte hashes, in one C call.
+
+    Each hash with a zero byte appended is 33 bytes, exactly 44 characters: the hash's own 43
+    followed by an "A" (the mirror image of ``b64url_decode_hashes``).
+    """
+    if any(len(h) != 32 for h in hashes):
+        raise ValueError("hashes must be 32 bytes each")
+    if not hashes:
+        return []
+    text = binascii.b2a_base64(b"\0".join(hashes) + b"\0", newline=False).translate(_TO_URLSAFE).decode()
+    return [text[i : i + 43] for i in range(0, len(text), 44)]
 
 
 def b64url_decode_hashes(items: object) -> tuple[bytes, ...]:

@@ -186,10 +186,19 @@ def verify_compact(
 
 def sign_compact(*, header: Mapping[str, Any], payload: bytes, key: PrivateKey) -> str:
     """Sign ``payload`` with ES256; ``alg`` is set here, any other header members are kept."""
+    return sign_compact_with_digest(header=header, payload=payload, key=key)[0]
+
+
+def sign_compact_with_digest(
+    *, header: Mapping[str, Any], payload: bytes, key: PrivateKey
+) -> tuple[str, ContentDigest]:
+    """``sign_compact`` and the signed-content digest of the token, its signing input hashed once."""
     if "alg" in header and header["alg"] != "ES256":
         raise AlgorithmNotAllowedError("only ES256 signing is supported")
     full_header = {"alg": "ES256", **{k: v for k, v in header.items() if k != "alg"}}
     head_b64 = b64url_encode(json.dumps(full_header, separators=(",", ":")).encode("utf-8"))
     signing_input = f"{head_b64}.{b64url_encode(payload)}"
-    r, s = decode_dss_signature(key.key.sign(signing_input.encode("ascii"), _ECDSA_SHA256))
-    return f"{signing_input}.{b64url_encode(r.to_bytes(_HALF, 'big') + s.to_bytes(_HALF, 'big'))}"
+    digest = signing_input_digest(signing_input.encode("ascii"))
+    r, s = decode_dss_signature(key.key.sign(digest, _ECDSA_PREHASHED_SHA256))
+    signature = b64url_encode(r.to_bytes(_HALF, "big") + s.to_bytes(_HALF, "big"))
+    return f"{signing_input}.{signature}", digest

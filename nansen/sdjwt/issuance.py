@@ -13,7 +13,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from nansen.crypto.jws import ContentDigest, sign_compact, signed_content_digest
+from nansen.crypto.jws import ContentDigest, sign_compact_with_digest
 from nansen.crypto.keys import PrivateKey, PublicKey
 from nansen.sdjwt.compact import join
 from nansen.sdjwt.disclosures import (
@@ -154,9 +154,11 @@ def sign_prepared(
         payload_bytes = json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     except (TypeError, ValueError) as exc:
         raise IssuanceError(f"payload is not JSON-serialisable: {exc}") from exc
-    jwt = sign_compact(header=header, payload=payload_bytes.encode("utf-8"), key=signer_key)
+    jwt, digest = sign_compact_with_digest(
+        header=header, payload=payload_bytes.encode("utf-8"), key=signer_key
+    )
     compact = join(jwt, [d.encoded for d in prepared.disclosures])
-    return IssuedSdJwt(compact, jwt, prepared.disclosures, signed_content_digest(jwt))
+    return IssuedSdJwt(compact, jwt, prepared.disclosures, digest)
 
 
 def issue_sd_jwt(

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nansen.crypto.b64 import b64url_decode, b64url_decode_hashes, b64url_encode
+from nansen.crypto.b64 import b64url_decode, b64url_decode_hashes, b64url_encode, b64url_encode_hashes
 from nansen.crypto.errors import (
     DuplicateKeyError,
     EncodingError,
@@ -118,3 +118,16 @@ def test_hash_list_decoding_agrees_with_one_by_one(items: list[str]) -> None:
     except EncodingError:
         together = None
     assert together == _one_by_one(items)
+
+
+@given(st.lists(st.binary(min_size=32, max_size=32), max_size=40))
+def test_hash_list_encoding_agrees_with_one_by_one(hashes: list[bytes]) -> None:
+    """The one-call encoder of Merkle paths gives each hash's own text, and decodes back."""
+    encoded = b64url_encode_hashes(hashes)
+    assert encoded == [b64url_encode(h) for h in hashes]
+    assert b64url_decode_hashes(encoded) == tuple(hashes)
+
+
+def test_hash_list_encoding_refuses_other_lengths() -> None:
+    with pytest.raises(ValueError, match="32 bytes"):
+        b64url_encode_hashes([b"\x00" * 31])
