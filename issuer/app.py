@@ -22,6 +22,7 @@ from issuer.routes import credentials, offers, oid4vci, operations, staff
 from issuer.settings import IssuerSettings
 from issuer.status_list import StatusListPublisher
 from issuer.throttle import Throttle
+from issuer.wallet_db import WalletDatabase
 from nansen.asgi_limits import BodyLimitMiddleware
 from nansen.chain.deployment import load_deployment
 
@@ -39,6 +40,7 @@ def create_app(settings: IssuerSettings) -> FastAPI:
         )
         types = load_types()
         readiness = ReadinessWatch(sessions)
+        wallet_db = WalletDatabase(engine)
         pipeline = None
         publisher = None
         if settings.worker_enabled:
@@ -65,6 +67,7 @@ def create_app(settings: IssuerSettings) -> FastAPI:
         app.state.issuer = IssuerState(
             settings=settings,
             sessions=sessions,
+            wallet_db=wallet_db,
             types=types,
             flow=IssuanceFlow(settings, types, signing_key),
             pipeline=pipeline,
@@ -77,6 +80,7 @@ def create_app(settings: IssuerSettings) -> FastAPI:
         finally:
             if pipeline is not None:
                 pipeline.stop()
+            wallet_db.close()
             engine.dispose()
 
     app = FastAPI(title="Nansen issuer", version="0.1.0", lifespan=lifespan)

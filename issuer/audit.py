@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from sqlalchemy import insert
+from sqlalchemy import Connection, insert
 from sqlalchemy.orm import Session
 
 from issuer.models import AuditEntry
@@ -14,10 +14,15 @@ _INSERT = insert(AuditEntry)
 
 
 def record(
-    session: Session, *, staff_id: int | None, action: str, credential_id: str | None = None, detail: str = ""
+    db: Session | Connection,
+    *,
+    staff_id: int | None,
+    action: str,
+    credential_id: str | None = None,
+    detail: str = "",
 ) -> None:
-    """Adds the entry inside the session's transaction (committed or rolled back with it)."""
-    session.connection().execute(
+    """Adds the entry inside the transaction under way (committed or rolled back with it)."""
+    (db.connection() if isinstance(db, Session) else db).execute(
         _INSERT,
         {
             "at": time.time(),

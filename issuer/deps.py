@@ -19,12 +19,14 @@ from issuer.settings import IssuerSettings
 from issuer.status_list import StatusListPublisher
 from issuer.throttle import Throttle
 from issuer.tokens import sha256_hex
+from issuer.wallet_db import WalletDatabase
 
 
 @dataclass
 class IssuerState:
     settings: IssuerSettings
     sessions: sessionmaker[Session]
+    wallet_db: WalletDatabase
     types: dict[str, CredentialType]
     flow: IssuanceFlow
     pipeline: AnchoringPipeline | None

@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import Connection, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -72,30 +72,30 @@ class IssuanceFlow:
         return offer, message, tx_code
 
     # -- wallet side -----------------------------------------------------------------------------
-    def redeem(self, session: Session, *, code: str, tx_code: str | None) -> tuple[str, int]:
+    def redeem(self, db: Connection, *, code: str, tx_code: str | None) -> tuple[str, int]:
         """Pre-authorized code + tx_code -> an access token for that one offer. Commits."""
-        offer = sql.run(session, sql.OFFER_BY_CODE, code_sha256_=sha256_hex(code)).one_or_none()
+        offer = db.execute(sql.OFFER_BY_CODE, {"code_sha256_": sha256_hex(code)}).one_or_none()
         if offer is None or offer.state != "offered":
             raise invalid_grant("The pre-authorized code is unknown, already used or no longer valid.")
         if offer.expires_at < time.time():
-            session.execute(update(Offer).where(Offer.id == offer.id).values(state="dead"))
-            session.commit()
+            db.execute(update(Offer).where(Offer.id == offer.id).values(state="dead"))
+            db.commit()
             raise invalid_grant("The pre-authorized code has expired. Ask the NGO for a new offer.")
         if not tx_code or not matches(tx_code, offer.tx_code_sha256):
-            self._count_wrong_tx_code(session, offer.id)
+            self._count_wrong_tx_code(db, offer.id)
             raise invalid_grant("The transaction code is wrong.")
-        redeemed = sql.run(session, sql.REDEEM_OFFER, offer_id_=offer.id)
+        redeemed = db.execute(sql.REDEEM_OFFER, {"offer_id_": offer.id})
         if sql.rowcount(redeemed) != 1:  # a concurrent request redeemed it first
             raise invalid_grant("The pre-authorized code is unknown, already used or no longer valid.")
-        session.commit()
+        db.commit()
         ttl = self.settings.access_token_ttl_seconds
         return self.tokens.mint(ACCESS_TOKEN, offer.id, ttl), ttl
 
-    def _count_wrong_tx_code(self, session: Session, offer_id: str) -> None:
-        session.execute(
+    def _count_wrong_tx_code(self, db: Connection, offer_id: str) -> None:
+        db.execute(
             update(Offer).where(Offer.id == offer_id).values(tx_code_failures=Offer.tx_code_failures + 1)
         )
-        locked = session.execute(
+        locked = db.execute(
             update(Offer)
             .where(
                 Offer.id == offer_id,
@@ -105,17 +105,17 @@ class IssuanceFlow:
             .values(state="dead")
         )
         if sql.rowcount(locked):
-            audit.record(session, staff_id=None, action="offer_locked", detail="too many wrong tx_codes")
-        session.commit()  # count the failure even though the request fails
+            audit.record(db, staff_id=None, action="offer_locked", detail="too many wrong tx_codes")
+        db.commit()  # count the failure even though the request fails
 
     def new_nonce(self) -> str:
         return self.tokens.new_nonce(self.settings.nonce_ttl_seconds)
 
-    def offer_for_token(self, session: Session, access_token: str) -> Any:
+    def offer_for_token(self, db: Connection, access_token: str) -> Any:
         offer_id = self.tokens.open(ACCESS_TOKEN, access_token)
         offer = None
         if offer_id is not None:
-            offer = sql.run(session, sql.OFFER_FOR_CREDENTIAL, offer_id_=offer_id).one_or_none()
+            offer = db.execute(sql.OFFER_FOR_CREDENTIAL, {"offer_id_": offer_id}).one_or_none()
         if offer is None:
             raise IssuanceProtocolError(
                 "invalid_token", "The access token is unknown or expired.", status=401
@@ -123,15 +123,15 @@ class IssuanceFlow:
         return offer
 
     def request_credential(
-        self, session: Session, *, access_token: str, configuration_id: Any, proofs: Any
+        self, db: Connection, *, access_token: str, configuration_id: Any, proofs: Any
     ) -> Enqueued:
         """Checks the request and its key proof, then queues the credential for anchoring. Commits."""
-        offer = self.offer_for_token(session, access_token)
+        offer = self.offer_for_token(db, access_token)
         if configuration_id != offer.credential_type:
             raise IssuanceProtocolError(
                 "invalid_credential_request", "This access token is for another credential configuration."
             )
-        if sql.run(session, sql.CREDENTIAL_OF_OFFER, offer_id_=offer.id).first() is not None:
+        if db.execute(sql.CREDENTIAL_OF_OFFER, {"offer_id_": offer.id}).first() is not None:
             raise IssuanceProtocolError(
                 "invalid_credential_request", "This credential was already requested."
             )
@@ -144,7 +144,7 @@ class IssuanceFlow:
             if self.tokens.open(NONCE, nonce) is None:
                 return False
             spent.append(sha256_hex(nonce))
-            return sql.run(session, sql.CREDENTIAL_OF_NONCE, nonce_sha256_=spent[0]).first() is None
+            return db.execute(sql.CREDENTIAL_OF_NONCE, {"nonce_sha256_": spent[0]}).first() is None
 
         holder_key = verify_proof_jwt(
             jwt_proofs[0],
@@ -152,9 +152,9 @@ class IssuanceFlow:
             now=int(time.time()),
             consume_nonce=fresh_nonce,
         )
-        return self._enqueue(session, offer, holder_key, spent[0])
+        return self._enqueue(db, offer, holder_key, spent[0])
 
-    def _enqueue(self, session: Session, offer: Any, holder_key: PublicKey, nonce_sha256: str) -> Enqueued:
+    def _enqueue(self, db: Connection, offer: Any, holder_key: PublicKey, nonce_sha256: str) -> Enqueued:
         kind = self.types[offer.credential_type]
         now = int(time.time())
         if offer.claims is None:
@@ -173,10 +173,9 @@ class IssuanceFlow:
             )
             queued = Enqueued(secrets.token_urlsafe(16), secrets.token_urlsafe(24))
             try:
-                sql.run(
-                    session,
+                db.execute(
                     sql.INSERT_CREDENTIAL,
-                    **dict(
+                    dict(
                         id=queued.id,
                         offer_id=offer.id,
                         credential_type=offer.credential_type,
@@ -197,39 +196,45 @@ class IssuanceFlow:
                         delivered_at=None,
                     ),
                 )
-                session.commit()
+                db.commit()
                 return queued
             except IntegrityError:
-                session.rollback()
-                self._refuse_duplicate(session, offer.id, nonce_sha256)
+                db.rollback()
+                self._refuse_duplicate(db, offer.id, nonce_sha256)
                 continue  # that status index was taken meanwhile: draw again
         raise invalid_request("Could not allocate a status list index; try again.")
 
     @staticmethod
-    def _refuse_duplicate(session: Session, offer_id: str, nonce_sha256: str) -> None:
+    def _refuse_duplicate(db: Connection, offer_id: str, nonce_sha256: str) -> None:
         """After a unique-constraint clash: a concurrent request won with the same nonce or offer."""
-        if sql.run(session, sql.CREDENTIAL_OF_NONCE, nonce_sha256_=nonce_sha256).first() is not None:
+        if db.execute(sql.CREDENTIAL_OF_NONCE, {"nonce_sha256_": nonce_sha256}).first() is not None:
             raise IssuanceProtocolError("invalid_nonce", "This c_nonce was already used; get a fresh one.")
-        if sql.run(session, sql.CREDENTIAL_OF_OFFER, offer_id_=offer_id).first() is not None:
+        if db.execute(sql.CREDENTIAL_OF_OFFER, {"offer_id_": offer_id}).first() is not None:
             raise IssuanceProtocolError(
                 "invalid_credential_request", "This credential was already requested."
             )
 
-    def deliver(self, session: Session, credential_id: str) -> str | None:
+    def deliver_deferred(self, db: Connection, *, access_token: str, transaction_id: str) -> str | None:
+        """The credential behind a deferred transaction of this access token, if ready (see deliver)."""
+        offer = self.offer_for_token(db, access_token)
+        found = db.execute(sql.CREDENTIAL_BY_TRANSACTION, {"transaction_id_": transaction_id}).one_or_none()
+        if found is None or found.offer_id != offer.id:
+            raise IssuanceProtocolError("invalid_transaction_id", "This transaction id is unknown.")
+        return self.deliver(db, found.id)
+
+    def deliver(self, db: Connection, credential_id: str) -> str | None:
         """The signed credential if ready; marks it delivered and deletes the personal claims. Commits."""
-        row = sql.run(session, sql.CREDENTIAL_FOR_DELIVERY, credential_id_=credential_id).one_or_none()
+        row = db.execute(sql.CREDENTIAL_FOR_DELIVERY, {"credential_id_": credential_id}).one_or_none()
         if row is None or row.state not in ("ready", "delivered") or row.issued is None:
             return None
         if row.state == "ready":
-            first = sql.run(session, sql.MARK_DELIVERED, credential_id_=credential_id, at_=time.time())
+            first = db.execute(sql.MARK_DELIVERED, {"credential_id_": credential_id, "at_": time.time()})
             if sql.rowcount(first):
-                audit.record(
-                    session, staff_id=None, action="credential_delivered", credential_id=credential_id
-                )
+                audit.record(db, staff_id=None, action="credential_delivered", credential_id=credential_id)
         if self.settings.retention_seconds == 0:
-            sql.run(session, sql.FORGET_ISSUED, credential_id_=credential_id)
-            sql.run(session, sql.FORGET_CLAIMS, offer_id_=row.offer_id)
-        session.commit()
+            db.execute(sql.FORGET_ISSUED, {"credential_id_": credential_id})
+            db.execute(sql.FORGET_CLAIMS, {"offer_id_": row.offer_id})
+        db.commit()
         return str(row.issued)
 
 

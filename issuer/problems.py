@@ -22,13 +22,21 @@ def problem(status: int, title: str, detail: str, **extra: object) -> JSONRespon
     return JSONResponse(body, status_code=status, media_type="application/problem+json")
 
 
-def install(app: FastAPI) -> None:
-    @app.exception_handler(IssuanceProtocolError)
-    async def protocol_error(request: Request, exc: IssuanceProtocolError) -> JSONResponse:
+def refusal(exc: NansenError) -> JSONResponse:
+    """The answer to a refusal from the core: an OAuth error object for the OpenID4VCI protocol's
+    own errors, a problem document otherwise. The fast path answers with it too."""
+    if isinstance(exc, IssuanceProtocolError):
         headers = {"Cache-Control": "no-store"}
         if exc.status == 401:
             headers["WWW-Authenticate"] = f'Bearer error="{exc.error}"'
         return JSONResponse(exc.body(), status_code=exc.status, headers=headers)
+    return problem(400, "Request refused", exc.user_message, reason=getattr(exc, "reason", "invalid"))
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(IssuanceProtocolError)
+    async def protocol_error(request: Request, exc: IssuanceProtocolError) -> JSONResponse:
+        return refusal(exc)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_body(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -48,7 +56,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(NansenError)
     async def core_error(request: Request, exc: NansenError) -> JSONResponse:
-        return problem(400, "Request refused", exc.user_message, reason=getattr(exc, "reason", "invalid"))
+        return refusal(exc)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -2,7 +2,7 @@
 
 Building a SQLAlchemy statement (coercing every column and comparison, computing its cache key)
 costs several times more than SQLite takes to run it; these are built at import and executed with
-bound parameters on the session's connection (still inside the session's transaction).
+bound parameters on a Core connection (see issuer/wallet_db.py).
 Parameter names end in ``_`` where a column of the same name is being set.
 """
 
@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
-from sqlalchemy.orm import Session
 
 from issuer.models import Credential, Offer
 
@@ -27,6 +26,9 @@ OFFER_FOR_CREDENTIAL = select(Offer.id, Offer.credential_type, Offer.claims).whe
 CREDENTIAL_OF_OFFER = select(Credential.id).where(Credential.offer_id == bindparam("offer_id_"))
 CREDENTIAL_OF_NONCE = select(Credential.id).where(Credential.proof_nonce == bindparam("nonce_sha256_"))
 INSERT_CREDENTIAL = insert(Credential)
+CREDENTIAL_BY_TRANSACTION = select(Credential.id, Credential.offer_id).where(
+    Credential.transaction_id == bindparam("transaction_id_")
+)
 CREDENTIAL_FOR_DELIVERY = select(Credential.state, Credential.issued, Credential.offer_id).where(
     Credential.id == bindparam("credential_id_")
 )
@@ -37,11 +39,6 @@ MARK_DELIVERED = (
 )
 FORGET_ISSUED = update(Credential).where(Credential.id == bindparam("credential_id_")).values(issued=None)
 FORGET_CLAIMS = update(Offer).where(Offer.id == bindparam("offer_id_")).values(claims=None)
-
-
-def run(session: Session, statement: Any, **params: Any) -> Any:
-    """Executes a prebuilt statement on the session's connection (its transaction)."""
-    return session.connection().execute(statement, params)
 
 
 def rowcount(result: Any) -> int:

@@ -2,29 +2,23 @@
 
 from __future__ import annotations
 
-import math
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
-from sqlalchemy import select
 
-from issuer.deps import IssuerState, SessionDep, StateDep
-from issuer.issuance import Enqueued
-from issuer.models import Credential
+from issuer.deps import StateDep
+from issuer.wallet_answers import (
+    access_token_from,
+    credential_answer,
+    deferred_answer,
+    nonce_answer,
+    token_answer,
+)
 from nansen.openid4vci.errors import IssuanceProtocolError, invalid_request
 from nansen.openid4vci.offer import PRE_AUTHORIZED_GRANT
 
 router = APIRouter(tags=["openid4vci"])
-NO_STORE = {"Cache-Control": "no-store"}
-
-
-def _bearer(request: Request) -> str:
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token:
-        raise IssuanceProtocolError("invalid_token", "Send the access token as a Bearer token.", status=401)
-    return token.strip()
 
 
 @router.get("/.well-known/openid-credential-issuer")
@@ -82,9 +76,8 @@ def type_metadata(type_id: str, state: StateDep) -> dict[str, Any]:
 
 
 @router.post("/token")
-def token(
+async def token(
     state: StateDep,
-    session: SessionDep,
     grant_type: Annotated[str, Form(max_length=200)],
     pre_authorized_code: Annotated[str | None, Form(alias="pre-authorized_code", max_length=200)] = None,
     tx_code: Annotated[str | None, Form(max_length=20)] = None,
@@ -95,75 +88,29 @@ def token(
         )
     if not pre_authorized_code:
         raise invalid_request("pre-authorized_code is missing")
-    access_token, expires_in = state.flow.redeem(session, code=pre_authorized_code, tx_code=tx_code)
-    return JSONResponse(
-        {"access_token": access_token, "token_type": "Bearer", "expires_in": expires_in}, headers=NO_STORE
-    )
+    return await token_answer(state, code=pre_authorized_code, tx_code=tx_code)
 
 
 @router.post("/nonce")
 async def nonce(state: StateDep) -> JSONResponse:
-    return JSONResponse({"c_nonce": state.flow.new_nonce()}, headers=NO_STORE)
-
-
-def _retry_seconds(state: IssuerState) -> int:
-    """When a deferred credential is worth asking for again: about one batch window from now."""
-    return max(1, math.ceil(state.settings.batch_window_ms / 1000))
-
-
-def _request(state: IssuerState, access_token: str, body: dict[str, Any]) -> Enqueued:
-    with state.sessions() as session:
-        return state.flow.request_credential(
-            session,
-            access_token=access_token,
-            configuration_id=body.get("credential_configuration_id"),
-            proofs=body.get("proofs"),
-        )
-
-
-def _deliver(state: IssuerState, credential_id: str) -> str | None:
-    with state.sessions() as session:
-        return state.flow.deliver(session, credential_id)
-
-
-def _deferred(state: IssuerState, access_token: str, transaction_id: str) -> str | None:
-    with state.sessions() as session:
-        offer = state.flow.offer_for_token(session, access_token)
-        found = session.execute(
-            select(Credential.id, Credential.offer_id).where(Credential.transaction_id == transaction_id)
-        ).one_or_none()
-        if found is None or found.offer_id != offer.id:
-            raise IssuanceProtocolError("invalid_transaction_id", "This transaction id is unknown.")
-        return state.flow.deliver(session, found.id)
+    return nonce_answer(state)
 
 
 @router.post("/credential")
 async def credential(request: Request, state: StateDep) -> JSONResponse:
-    access_token = _bearer(request)
+    access_token = access_token_from(request.headers.get("authorization", ""))
     try:
         body = await request.json()
     except ValueError as exc:
         raise invalid_request("the credential request is not JSON") from exc
     if not isinstance(body, dict):
         raise invalid_request("the credential request must be a JSON object")
-    queued = await run_in_threadpool(_request, state, access_token, body)
-    if state.pipeline is not None:
-        state.pipeline.wake()
-    if await state.readiness.wait(queued.id, state.settings.credential_wait_seconds):
-        compact = await run_in_threadpool(_deliver, state, queued.id)
-        if compact is not None:
-            return JSONResponse({"credentials": [{"credential": compact}]}, headers=NO_STORE)
-    # not anchored yet (chain slow or down): the wallet comes back with the transaction id
-    return JSONResponse(
-        {"transaction_id": queued.transaction_id, "interval": _retry_seconds(state)},
-        status_code=202,
-        headers=NO_STORE,
-    )
+    return await credential_answer(state, access_token=access_token, body=body)
 
 
 @router.post("/deferred_credential")
 async def deferred_credential(request: Request, state: StateDep) -> JSONResponse:
-    access_token = _bearer(request)
+    access_token = access_token_from(request.headers.get("authorization", ""))
     try:
         body = await request.json()
     except ValueError as exc:
@@ -171,11 +118,4 @@ async def deferred_credential(request: Request, state: StateDep) -> JSONResponse
     transaction_id = body.get("transaction_id") if isinstance(body, dict) else None
     if not isinstance(transaction_id, str):
         raise invalid_request("transaction_id is missing")
-    compact = await run_in_threadpool(_deferred, state, access_token, transaction_id)
-    if compact is None:  # OpenID4VCI 1.0 section 9.2: still pending -> 202 with the same transaction id
-        return JSONResponse(
-            {"transaction_id": transaction_id, "interval": _retry_seconds(state)},
-            status_code=202,
-            headers=NO_STORE,
-        )
-    return JSONResponse({"credentials": [{"credential": compact}]}, headers=NO_STORE)
+    return await deferred_answer(state, access_token=access_token, transaction_id=transaction_id)
