@@ -128,17 +128,22 @@ def build_tree(leaf_hashes: Sequence[bytes]) -> MerkleTree:
 
 
 def compute_root(*, leaf_hash: bytes, proof: InclusionProof) -> bytes:
-    """The root a proof leads to from ``leaf_hash``."""
-    if len(proof.siblings) != _path_length(proof.index, proof.leaf_count):
+    """The root a proof leads to from ``leaf_hash``; every sibling must be used, none missing."""
+    node, position, count, siblings, used = leaf_hash, proof.index, proof.leaf_count, proof.siblings, 0
+    try:
+        while count > 1:
+            if position % 2:
+                node = sha256(_NODE + siblings[used] + node).digest()
+                used += 1
+            elif position + 1 < count:
+                node = sha256(_NODE + node + siblings[used]).digest()
+                used += 1
+            position //= 2
+            count = (count + 1) // 2
+    except IndexError:
+        used = -1
+    if used != len(siblings):
         raise MerkleProofError("proof path does not fit its index and count")
-    node, position, count, siblings = leaf_hash, proof.index, proof.leaf_count, iter(proof.siblings)
-    while count > 1:
-        if position % 2:
-            node = sha256(_NODE + next(siblings) + node).digest()
-        elif position + 1 < count:
-            node = sha256(_NODE + node + next(siblings)).digest()
-        position //= 2
-        count = (count + 1) // 2
     return _seal(node, proof.leaf_count)
 
 

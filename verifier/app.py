@@ -61,7 +61,14 @@ def create_app(settings: VerifierSettings, *, trust: TrustSource | None = None) 
             if chain is not None:
                 chain.stop()
 
-    app = FastAPI(title="Nansen verifier", version="0.1.0", lifespan=lifespan)
+    # Prometheus /metrics is the service's telemetry; FastAPI's native OpenTelemetry would look up
+    # the global providers on every request, so it is switched off
+    app = FastAPI(
+        title="Nansen verifier",
+        version="0.1.0",
+        lifespan=lifespan,
+        telemetry={"tracing": False, "metrics": False, "logs": False},
+    )
     problems.install(app)
     for module in (requests, wallet, offline, health):
         app.include_router(module.router)

@@ -112,3 +112,11 @@ def test_wrong_audience_and_oversize_are_refused(desk: Desk) -> None:
     )
     assert huge.status_code == 413
     assert desk.client.post("/offline/verifications", json=body, headers=desk.headers).status_code == 200
+
+
+def test_latency_is_labelled_by_route_on_the_fast_path_too(desk: Desk) -> None:
+    posted = desk.client.post("/offline/verifications", json=_submission(desk), headers=desk.headers)
+    assert posted.status_code == 200
+    metrics = desk.client.get("/metrics").text
+    assert 'nansen_http_request_seconds_count{route="/offline/verifications"} 1.0' in metrics
+    assert 'route="unmatched"' not in metrics
