@@ -13,6 +13,7 @@ from issuer.chain_link import ChainLink
 from issuer.credential_types import load_types
 from issuer.db import make_engine, migrate, session_factory
 from issuer.deps import IssuerState
+from issuer.fast_path import WalletFastPath
 from issuer.issuance import IssuanceFlow
 from issuer.keys import load_chain_account, load_signing_key
 from issuer.lease import lease_for
@@ -87,6 +88,7 @@ def create_app(settings: IssuerSettings) -> FastAPI:
     problems.install(app)
     for module in (oid4vci, offers, credentials, staff, operations):  # wallet routes match first
         app.include_router(module.router)
+    app.add_middleware(WalletFastPath)  # inside the body-size limit
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     return app
 
