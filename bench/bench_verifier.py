@@ -21,7 +21,7 @@ from world import VCT
 
 from bench import loadgen, wrk
 from bench.report import emit
-from bench.server import uvicorn_server
+from bench.server import cpu_seconds, uvicorn_server
 from nansen.chain import devchain
 from nansen.chain.deployment import save_deployment
 from nansen.sdjwt.presentation import create_presentation
@@ -49,8 +49,9 @@ async def fetch_challenges(port: int, headers: dict[str, str], count: int) -> li
     return out
 
 
-def measure_with_wrk(port: int, bodies: list[bytes], headers: dict[str, str]) -> None:
+def measure_with_wrk(port: int, bodies: list[bytes], headers: dict[str, str], server_pid: int) -> None:
     seconds = int(os.environ.get("NANSEN_BENCH_SECONDS", "5"))
+    cpu_before = cpu_seconds(server_pid)
     result = wrk.run(
         f"http://127.0.0.1:{port}/offline/verifications",
         method="POST",
@@ -62,6 +63,19 @@ def measure_with_wrk(port: int, bodies: list[bytes], headers: dict[str, str]) ->
         raise SystemExit(
             f"verifier bench: {len(bodies)} presentations ran out; raise NANSEN_BENCH_VERIFICATIONS"
         )
+    cpu_after = cpu_seconds(server_pid)
+    user, system = cpu_after[0] - cpu_before[0], cpu_after[1] - cpu_before[1]
+    completed = result.ok + result.other
+    emit(
+        BENCH,
+        "http_cpu_ms_per_verification",
+        1000 * (user + system) / completed,
+        "ms",
+        user_ms=round(1000 * user / completed, 3),
+        system_ms=round(1000 * system / completed, 3),
+        load_generator_ms=round(1000 * result.client_cpu_seconds / completed, 3),
+        note="server workers' CPU (user + system) per request; wrk's own beside it, same 2 cores",
+    )
     reference = wrk.run(f"http://127.0.0.1:{port}/health", seconds=seconds)
     report(
         result.ok_rate,
@@ -122,13 +136,13 @@ def main() -> None:
 
             token = OfficerDirectory(VerifierSettings(data_dir=tmp / "data").officers_file).add("bench")
             headers = {"Authorization": f"Bearer {token}"}
-            with uvicorn_server("verifier.app", port, env, workers=2):
-                run_load(issuer, port, headers)
+            with uvicorn_server("verifier.app", port, env, workers=2) as server:
+                run_load(issuer, port, headers, server.pid)
         finally:
             devchain.stop(tmp / "chain")
 
 
-def run_load(issuer: Any, port: int, headers: dict[str, str]) -> None:
+def run_load(issuer: Any, port: int, headers: dict[str, str], server_pid: int) -> None:
     credentials = [issued for _, issued in issuer.issue(64)]
     time.sleep(2)  # let both workers' mirrors see the batch
     challenges = asyncio.run(fetch_challenges(port, headers, COUNT))
@@ -154,7 +168,7 @@ def run_load(issuer: Any, port: int, headers: dict[str, str]) -> None:
         for i, challenge in enumerate(challenges)
     ]
     if wrk.available():
-        measure_with_wrk(port, bodies, headers)
+        measure_with_wrk(port, bodies, headers, server_pid)
     else:
         print(
             "# wrk not installed (make system-deps): the Python load generator is the limit",

@@ -3,6 +3,7 @@ stopped when the benchmark leaves the block."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -53,3 +54,19 @@ def uvicorn_server(
     finally:
         server.terminate()
         server.wait(20)
+
+
+def cpu_seconds(root_pid: int) -> tuple[float, float]:
+    """CPU time (user, system) of a process and its direct children (uvicorn's workers), from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    user = system = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        pid, ppid = int(stat.parent.name), int(fields[1])
+        if root_pid in (pid, ppid):
+            user += int(fields[11]) / ticks
+            system += int(fields[12]) / ticks
+    return user, system

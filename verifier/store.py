@@ -114,6 +114,22 @@ class StateStore:
         )
         return self.get_request(row[0]) if row else None
 
+    def consume_offline(self, *, nonce: str, audience: str) -> StoredRequest | None:
+        """Marks the pending, unexpired offline challenge with this nonce and audience used, in one
+        statement; None when there is none (unknown, other audience, used or expired)."""
+        row = (
+            self._connect()
+            .execute(
+                "UPDATE requests SET state = 'used' WHERE nonce = ? AND kind = 'offline' AND audience = ?"
+                " AND state = 'pending' AND expires_at >= ? RETURNING id, purpose, expires_at",
+                (nonce, audience, self._clock()),
+            )
+            .fetchone()
+        )
+        if row is None:
+            return None
+        return StoredRequest(row[0], "offline", nonce, audience, {}, row[1], "used", row[2])
+
     def consume(self, request_id: str) -> bool:
         """Marks a pending, unexpired request used; True only for the one caller that did."""
         cursor = self._connect().execute(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 
 from desk import Desk
@@ -120,3 +121,28 @@ def test_latency_is_labelled_by_route_on_the_fast_path_too(desk: Desk) -> None:
     metrics = desk.client.get("/metrics").text
     assert 'nansen_http_request_seconds_count{route="/offline/verifications"} 1.0' in metrics
     assert 'route="unmatched"' not in metrics
+
+
+def test_fifty_simultaneous_offline_copies_only_one_is_accepted(desk: Desk) -> None:
+    body = _submission(desk)
+    codes: list[int] = []
+    barrier = threading.Barrier(50)
+
+    def post() -> None:
+        barrier.wait()
+        codes.append(desk.client.post("/offline/verifications", json=body, headers=desk.headers).status_code)
+
+    threads = [threading.Thread(target=post) for _ in range(50)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert codes.count(200) == 1 and codes.count(409) == 49
+
+
+def test_an_expired_challenge_is_refused_and_says_so(desk: Desk) -> None:
+    body = _submission(desk)
+    store = desk.client.app.state.service.store  # type: ignore[attr-defined]
+    store._connect().execute("UPDATE requests SET expires_at = 0 WHERE nonce = ?", (body["nonce"],))
+    expired = desk.client.post("/offline/verifications", json=body, headers=desk.headers)
+    assert expired.status_code == 409 and "expired" in expired.json()["detail"]

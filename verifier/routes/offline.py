@@ -4,6 +4,7 @@ QR code, and submits it here. The nonce is single use, as online."""
 from __future__ import annotations
 
 import secrets
+from typing import NoReturn
 
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import JSONResponse
@@ -13,6 +14,7 @@ from nansen.openid4vp.request import CLIENT_ID_PREFIX
 from verifier.deps import CurrentOfficer, ServiceState, StateDep
 from verifier.schemas import OfflineChallengePublic, OfflineVerificationCreate
 from verifier.service import verify_for_query
+from verifier.store import StoredRequest
 
 router = APIRouter(prefix="/offline", tags=["officer"])
 
@@ -44,13 +46,9 @@ async def verify_offline(
 def verify_submission(state: ServiceState, body: OfflineVerificationCreate) -> dict[str, object]:
     """Checks the nonce (single use) and verifies; raises HTTPException with a reason otherwise.
     CPU-bound and short (well under a millisecond): callers run it inline, not in a thread."""
-    stored = state.store.find_offline(body.nonce)
-    if stored is None:
-        raise HTTPException(404, "This nonce was not issued by this verifier. Create a new challenge.")
-    if body.audience != stored.audience:
-        raise HTTPException(400, "The audience does not match the challenge.")
-    if not state.store.consume(stored.id):
-        raise HTTPException(409, "This nonce was already used or has expired. Create a new challenge.")
+    stored = state.store.consume_offline(nonce=body.nonce, audience=body.audience)
+    if stored is None:  # the plain case took one statement; a refusal looks up its reason
+        _refuse(state.store.find_offline(body.nonce), body)
     query = build_query("credential", body.credential_type, [tuple(p) for p in body.claims]).credentials[0]
     result = verify_for_query(
         state.link,
@@ -61,3 +59,11 @@ def verify_submission(state: ServiceState, body: OfflineVerificationCreate) -> d
     )
     state.metrics.verifications.labels(verdict=result["verdict"]).inc()
     return result
+
+
+def _refuse(stored: StoredRequest | None, body: OfflineVerificationCreate) -> NoReturn:
+    if stored is None:
+        raise HTTPException(404, "This nonce was not issued by this verifier. Create a new challenge.")
+    if body.audience != stored.audience:
+        raise HTTPException(400, "The audience does not match the challenge.")
+    raise HTTPException(409, "This nonce was already used or has expired. Create a new challenge.")
