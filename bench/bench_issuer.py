@@ -24,7 +24,7 @@ from issuer_desk import CLAIMS, chain_setup
 from bench import wrk
 from bench.loadgen import Connection
 from bench.report import emit
-from bench.server import uvicorn_server
+from bench.server import cpu_seconds, uvicorn_server
 from issuer.bootstrap import bootstrap_admin
 from nansen.chain import devchain
 from nansen.chain.events import decode_log
@@ -38,22 +38,6 @@ CONCURRENCY = int(os.environ.get("NANSEN_BENCH_WALLETS", "200"))  # wallets exch
 WORKERS = int(os.environ.get("NANSEN_BENCH_ISSUER_WORKERS", "2"))
 WINDOW_MS = 1000
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
-
-
-def cpu_seconds(root_pid: int) -> tuple[float, float]:
-    """CPU time (user, system) of a process and its direct children, from /proc."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    user = system = 0.0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rpartition(")")[2].split()
-        except OSError:
-            continue
-        pid, ppid = int(stat.parent.name), int(fields[1])
-        if root_pid in (pid, ppid):
-            user += int(fields[11]) / ticks
-            system += int(fields[12]) / ticks
-    return user, system
 
 
 async def create_offers(port: int, admin_token: str) -> list[dict[str, str]]:

@@ -21,6 +21,7 @@ from world import VCT
 
 from bench import loadgen, wrk
 from bench.report import emit
+from bench.rpc_counter import RpcCounter, counting_relay
 from bench.server import cpu_seconds, uvicorn_server
 from nansen.chain import devchain
 from nansen.chain.deployment import save_deployment
@@ -49,9 +50,11 @@ async def fetch_challenges(port: int, headers: dict[str, str], count: int) -> li
     return out
 
 
-def measure_with_wrk(port: int, bodies: list[bytes], headers: dict[str, str], server_pid: int) -> None:
+def measure_with_wrk(
+    port: int, bodies: list[bytes], headers: dict[str, str], server_pid: int, rpc: RpcCounter
+) -> None:
     seconds = int(os.environ.get("NANSEN_BENCH_SECONDS", "5"))
-    cpu_before = cpu_seconds(server_pid)
+    cpu_before, rpc_before = cpu_seconds(server_pid), rpc.calls
     result = wrk.run(
         f"http://127.0.0.1:{port}/offline/verifications",
         method="POST",
@@ -63,7 +66,7 @@ def measure_with_wrk(port: int, bodies: list[bytes], headers: dict[str, str], se
         raise SystemExit(
             f"verifier bench: {len(bodies)} presentations ran out; raise NANSEN_BENCH_VERIFICATIONS"
         )
-    cpu_after = cpu_seconds(server_pid)
+    cpu_after, rpc_calls = cpu_seconds(server_pid), rpc.calls - rpc_before
     user, system = cpu_after[0] - cpu_before[0], cpu_after[1] - cpu_before[1]
     completed = result.ok + result.other
     emit(
@@ -75,6 +78,16 @@ def measure_with_wrk(port: int, bodies: list[bytes], headers: dict[str, str], se
         system_ms=round(1000 * system / completed, 3),
         load_generator_ms=round(1000 * result.client_cpu_seconds / completed, 3),
         note="server workers' CPU (user + system) per request; wrk's own beside it, same 2 cores",
+    )
+    emit(
+        BENCH,
+        "rpc_calls_per_verification",
+        rpc_calls / completed,
+        "calls",
+        target="0 in steady state",
+        calls_during_load=rpc_calls,
+        seconds=round(result.seconds, 2),
+        note="counted on the wire by a relay in front of anvil: the mirrors' timed sync polls",
     )
     reference = wrk.run(f"http://127.0.0.1:{port}/health", seconds=seconds)
     report(
@@ -122,9 +135,11 @@ def main() -> None:
             issuer = chain_issuer(chain)
             save_deployment(tmp / "deployments", issuer.deployment)
             port = devchain.free_port()
+            relay = counting_relay(chain.rpc_url)
+            relay_url, rpc = relay.__enter__()
             env = {
                 **os.environ,
-                "NANSEN_VERIFIER_RPC_URL": chain.rpc_url,
+                "NANSEN_VERIFIER_RPC_URL": relay_url,
                 "NANSEN_VERIFIER_CHAIN_ID": str(chain.chain_id),
                 "NANSEN_VERIFIER_DEPLOYMENTS_DIR": str(tmp / "deployments"),
                 "NANSEN_VERIFIER_DATA_DIR": str(tmp / "data"),
@@ -136,13 +151,21 @@ def main() -> None:
 
             token = OfficerDirectory(VerifierSettings(data_dir=tmp / "data").officers_file).add("bench")
             headers = {"Authorization": f"Bearer {token}"}
-            with uvicorn_server("verifier.app", port, env, workers=2) as server:
-                run_load(issuer, port, headers, server.pid)
+            try:
+                with uvicorn_server(
+                    "verifier.app",
+                    port,
+                    env,
+                    workers=int(os.environ.get("NANSEN_BENCH_VERIFIER_WORKERS", "2")),
+                ) as server:
+                    run_load(issuer, port, headers, server.pid, rpc)
+            finally:
+                relay.__exit__(None, None, None)
         finally:
             devchain.stop(tmp / "chain")
 
 
-def run_load(issuer: Any, port: int, headers: dict[str, str], server_pid: int) -> None:
+def run_load(issuer: Any, port: int, headers: dict[str, str], server_pid: int, rpc: RpcCounter) -> None:
     credentials = [issued for _, issued in issuer.issue(64)]
     time.sleep(2)  # let both workers' mirrors see the batch
     challenges = asyncio.run(fetch_challenges(port, headers, COUNT))
@@ -168,7 +191,7 @@ def run_load(issuer: Any, port: int, headers: dict[str, str], server_pid: int) -
         for i, challenge in enumerate(challenges)
     ]
     if wrk.available():
-        measure_with_wrk(port, bodies, headers, server_pid)
+        measure_with_wrk(port, bodies, headers, server_pid, rpc)
     else:
         print(
             "# wrk not installed (make system-deps): the Python load generator is the limit",
