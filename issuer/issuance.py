@@ -73,13 +73,15 @@ class IssuanceFlow:
 
     # -- wallet side -----------------------------------------------------------------------------
     def redeem(self, db: Connection, *, code: str, tx_code: str | None) -> tuple[str, int]:
-        """Pre-authorized code + tx_code -> an access token for that one offer. Commits."""
+        """Pre-authorized code + tx_code -> an access token for that one offer.
+
+        Its refusals keep what they wrote (issuer/wallet_db.py): an expired offer stays dead and a
+        wrong tx_code counts though the request fails."""
         offer = db.execute(sql.OFFER_BY_CODE, {"code_sha256_": sha256_hex(code)}).one_or_none()
         if offer is None or offer.state != "offered":
             raise invalid_grant("The pre-authorized code is unknown, already used or no longer valid.")
         if offer.expires_at < time.time():
             db.execute(update(Offer).where(Offer.id == offer.id).values(state="dead"))
-            db.commit()
             raise invalid_grant("The pre-authorized code has expired. Ask the NGO for a new offer.")
         if not tx_code or not matches(tx_code, offer.tx_code_sha256):
             self._count_wrong_tx_code(db, offer.id)
@@ -87,7 +89,6 @@ class IssuanceFlow:
         redeemed = db.execute(sql.REDEEM_OFFER, {"offer_id_": offer.id})
         if sql.rowcount(redeemed) != 1:  # a concurrent request redeemed it first
             raise invalid_grant("The pre-authorized code is unknown, already used or no longer valid.")
-        db.commit()
         ttl = self.settings.access_token_ttl_seconds
         return self.tokens.mint(ACCESS_TOKEN, offer.id, ttl), ttl
 
@@ -106,7 +107,6 @@ class IssuanceFlow:
         )
         if sql.rowcount(locked):
             audit.record(db, staff_id=None, action="offer_locked", detail="too many wrong tx_codes")
-        db.commit()  # count the failure even though the request fails
 
     def new_nonce(self) -> str:
         return self.tokens.new_nonce(self.settings.nonce_ttl_seconds)
@@ -125,7 +125,7 @@ class IssuanceFlow:
     def request_credential(
         self, db: Connection, *, access_token: str, configuration_id: Any, proofs: Any
     ) -> Enqueued:
-        """Checks the request and its key proof, then queues the credential for anchoring. Commits."""
+        """Checks the request and its key proof, then queues the credential for anchoring."""
         offer = self.offer_for_token(db, access_token)
         if configuration_id != offer.credential_type:
             raise IssuanceProtocolError(
@@ -173,33 +173,32 @@ class IssuanceFlow:
             )
             queued = Enqueued(secrets.token_urlsafe(16), secrets.token_urlsafe(24))
             try:
-                db.execute(
-                    sql.INSERT_CREDENTIAL,
-                    dict(
-                        id=queued.id,
-                        offer_id=offer.id,
-                        credential_type=offer.credential_type,
-                        status_index=index,
-                        status="valid",
-                        state="queued",
-                        leaf=prepared.leaf.hex(),
-                        transaction_id=queued.transaction_id,
-                        proof_nonce=nonce_sha256,
-                        pending_payload={
-                            "body": prepared.prepared.body,
-                            "disclosures": [d.encoded for d in prepared.prepared.disclosures],
-                        },
-                        created_at=time.time(),
-                        batch_id=None,
-                        batch_position=None,
-                        issued=None,
-                        delivered_at=None,
-                    ),
-                )
-                db.commit()
+                with db.begin_nested():  # a clash undoes only this attempt
+                    db.execute(
+                        sql.INSERT_CREDENTIAL,
+                        dict(
+                            id=queued.id,
+                            offer_id=offer.id,
+                            credential_type=offer.credential_type,
+                            status_index=index,
+                            status="valid",
+                            state="queued",
+                            leaf=prepared.leaf.hex(),
+                            transaction_id=queued.transaction_id,
+                            proof_nonce=nonce_sha256,
+                            pending_payload={
+                                "body": prepared.prepared.body,
+                                "disclosures": [d.encoded for d in prepared.prepared.disclosures],
+                            },
+                            created_at=time.time(),
+                            batch_id=None,
+                            batch_position=None,
+                            issued=None,
+                            delivered_at=None,
+                        ),
+                    )
                 return queued
             except IntegrityError:
-                db.rollback()
                 self._refuse_duplicate(db, offer.id, nonce_sha256)
                 continue  # that status index was taken meanwhile: draw again
         raise invalid_request("Could not allocate a status list index; try again.")
@@ -223,7 +222,7 @@ class IssuanceFlow:
         return self.deliver(db, found.id)
 
     def deliver(self, db: Connection, credential_id: str) -> str | None:
-        """The signed credential if ready; marks it delivered and deletes the personal claims. Commits."""
+        """The signed credential if ready; marks it delivered and deletes the personal claims."""
         row = db.execute(sql.CREDENTIAL_FOR_DELIVERY, {"credential_id_": credential_id}).one_or_none()
         if row is None or row.state not in ("ready", "delivered") or row.issued is None:
             return None
@@ -234,7 +233,6 @@ class IssuanceFlow:
         if self.settings.retention_seconds == 0:
             db.execute(sql.FORGET_ISSUED, {"credential_id_": credential_id})
             db.execute(sql.FORGET_CLAIMS, {"offer_id_": row.offer_id})
-        db.commit()
         return str(row.issued)
 
 

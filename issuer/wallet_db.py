@@ -1,39 +1,135 @@
 """The wallet endpoints' database work: short transactions on Core connections, off the event loop.
 
-A wallet's token, credential request and delivery are each one short transaction. Run through the
+A wallet's token, credential request and delivery are each one short piece of work. Run through the
 framework's shared thread pool with an ORM session, each cost more in thread hand-offs and session
 bookkeeping than in SQL; and on SQLite, dozens of threads of one process queued for the single
 write lock inside SQLite's busy handler, which sleeps in growing steps while the lock stands free.
-Here SQLite's work goes through one thread per process, in arrival order (it is serial in SQLite
-anyway), and PostgreSQL's through a few. Every transaction still commits before its answer is sent.
+
+SQLite (serial for writers anyway): one thread per process runs whatever work has queued meanwhile
+as one group, in one write transaction taken under the cross-process write lock (issuer/write_lock.py)
+and committed once; each piece of work runs inside its own savepoint, so one that fails undoes only
+its own writes. PostgreSQL: a few threads, one transaction per piece of work.
+Either way every piece of work is committed before its answer is sent.
+
+A refusal (IssuanceProtocolError) keeps what its work wrote before it: a wrong tx_code is counted
+though the request fails. Any other error undoes the work's writes.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import queue
+import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Connection, Engine
 
+from issuer.write_lock import write_lock_for
+from nansen.openid4vci.errors import IssuanceProtocolError
+
 T = TypeVar("T")
 _POSTGRES_THREADS = 8  # below the engine's pool of 10, leaving room for staff routes and the pipeline
+GROUP_LIMIT = 32  # pieces of work per SQLite transaction; more only lengthens the first one's wait
+
+
+@dataclass(frozen=True, slots=True)
+class _Work(Generic[T]):
+    run: Callable[[Connection], T]
+    future: asyncio.Future[T]
+    loop: asyncio.AbstractEventLoop
+
+    def settle(self, value: Any, error: BaseException | None) -> None:
+        with contextlib.suppress(RuntimeError):  # the loop has closed: nobody is waiting
+            self.loop.call_soon_threadsafe(_settle, self.future, value, error)
+
+
+def _settle(future: asyncio.Future[Any], value: Any, error: BaseException | None) -> None:
+    if future.done():  # the waiting request was cancelled
+        return
+    if error is None:
+        future.set_result(value)
+    else:
+        future.set_exception(error)
 
 
 class WalletDatabase:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, group_limit: int = GROUP_LIMIT) -> None:
         self._engine = engine
-        threads = 1 if engine.dialect.name == "sqlite" else _POSTGRES_THREADS
-        self._executor = ThreadPoolExecutor(threads, thread_name_prefix="wallet-db")
+        self._sqlite = engine.dialect.name == "sqlite"
+        self._write_lock = write_lock_for(engine)
+        self._group_limit = group_limit if self._sqlite else 1
+        self._queue: queue.SimpleQueue[_Work[Any] | None] = queue.SimpleQueue()
+        self._threads = [
+            threading.Thread(target=self._serve, name=f"wallet-db-{i}", daemon=True)
+            for i in range(1 if self._sqlite else _POSTGRES_THREADS)
+        ]
+        for thread in self._threads:
+            thread.start()
 
     async def run(self, work: Callable[[Connection], T]) -> T:
-        """``work(connection)`` on a database thread; ``work`` commits what it keeps."""
-        return await asyncio.get_running_loop().run_in_executor(self._executor, self._connected, work)
-
-    def _connected(self, work: Callable[[Connection], T]) -> T:
-        with self._engine.connect() as connection:
-            return work(connection)  # closing rolls back whatever was not committed
+        """``work(connection)`` on a database thread, committed before this returns (see above)."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[T] = loop.create_future()
+        self._queue.put(_Work(work, future, loop))
+        return await future
 
     def close(self) -> None:
-        self._executor.shutdown(wait=True)
+        for _ in self._threads:
+            self._queue.put(None)
+        for thread in self._threads:
+            thread.join()
+        self._write_lock.close()
+
+    def _serve(self) -> None:
+        stopping = False
+        while not stopping:
+            first = self._queue.get()
+            if first is None:
+                return
+            group = [first]
+            while len(group) < self._group_limit:
+                try:
+                    more = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if more is None:
+                    stopping = True
+                    break
+                group.append(more)
+            self._run_group(group)
+
+    def _run_group(self, group: list[_Work[Any]]) -> None:
+        try:
+            with self._write_lock.held(), self._engine.connect() as connection:
+                if self._sqlite:  # the write lock now, not at the first write (no busy handler later)
+                    connection.exec_driver_sql("BEGIN IMMEDIATE")
+                outcomes = [_attempt(connection, work.run, savepoint=len(group) > 1) for work in group]
+                connection.commit()
+        except Exception as exc:  # the transaction itself failed: so did all its work
+            outcomes = [(None, exc)] * len(group)
+        for work, (value, error) in zip(group, outcomes, strict=True):
+            work.settle(value, error)
+
+
+def _attempt(
+    connection: Connection, run: Callable[[Connection], Any], *, savepoint: bool
+) -> tuple[Any, BaseException | None]:
+    """One piece of work of a group; alone in its transaction it needs no savepoint (it fails it)."""
+    nested = connection.begin_nested() if savepoint else None
+    try:
+        value = run(connection)
+    except IssuanceProtocolError as refusal:
+        if nested is not None:
+            nested.commit()  # a refusal keeps what it counted
+        return None, refusal
+    except Exception as exc:
+        if nested is None:
+            raise
+        nested.rollback()
+        return None, exc
+    if nested is not None:
+        nested.commit()
+    return value, None
