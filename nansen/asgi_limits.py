@@ -1,6 +1,8 @@
 """Pure ASGI middleware refusing bodies over a limit before anything parses them.
 
-Framework-free (plain ASGI callables), so both services share it from the core."""
+A declared Content-Length over the limit is refused unread; a streamed body (no declared length)
+is read here up to the limit and refused as soon as it passes it, so the app never sees a byte of an
+oversized body. Framework-free (plain ASGI callables), so both services share it from the core."""
 
 from __future__ import annotations
 
@@ -13,10 +15,6 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
-
-
-class BodyTooLarge(Exception):
-    pass
 
 
 class BodyLimitMiddleware:
@@ -33,28 +31,43 @@ class BodyLimitMiddleware:
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
             await _refuse(send, self.max_bytes)
             return
-        seen = 0
-        started = False
-
-        async def limited_receive() -> Message:
-            nonlocal seen
-            message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
-                    raise BodyTooLarge
-            return message
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
-        try:
-            await self.app(scope, limited_receive, tracking_send)
-        except BodyTooLarge:
-            if not started:
+        if declared is None and scope.get("method") not in _BODILESS:
+            # a streamed body of unknown length is read here, up to the limit, before the app sees
+            # any of it (frameworks turn errors raised while they read a body into other answers)
+            read = await _read_within(receive, self.max_bytes)
+            if read is None:
                 await _refuse(send, self.max_bytes)
+                return
+            receive = _replay(read, receive)
+        await self.app(scope, receive, send)
+
+
+_BODILESS = frozenset({"GET", "HEAD", "OPTIONS", "DELETE"})
+
+
+async def _read_within(receive: Receive, limit: int) -> list[Message] | None:
+    """The request's messages up to the end of its body, or None once it passes ``limit`` bytes."""
+    messages: list[Message] = []
+    seen = 0
+    while True:
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request":
+            return messages
+        seen += len(message.get("body", b""))
+        if seen > limit:
+            return None
+        if not message.get("more_body", False):
+            return messages
+
+
+def _replay(messages: list[Message], receive: Receive) -> Receive:
+    pending = list(messages)
+
+    async def replayed() -> Message:
+        return pending.pop(0) if pending else await receive()
+
+    return replayed
 
 
 async def _refuse(send: Send, limit: int) -> None:

@@ -15,7 +15,7 @@ from nansen.credential.verification import VerificationPolicy
 from verifier import problems
 from verifier.chain_link import ChainLink, StaticLink, TrustLink
 from verifier.deps import ServiceState
-from verifier.fast_path import OfflineVerificationFastPath
+from verifier.fast_path import VerifierApp
 from verifier.metrics import LatencyMiddleware, VerifierMetrics
 from verifier.officers import OfficerDirectory
 from verifier.routes import health, offline, requests, wallet
@@ -63,7 +63,8 @@ def create_app(settings: VerifierSettings, *, trust: TrustSource | None = None) 
 
     # Prometheus /metrics is the service's telemetry; FastAPI's native OpenTelemetry would look up
     # the global providers on every request, so it is switched off
-    app = FastAPI(
+    app = VerifierApp(
+        max_body_bytes=settings.max_body_bytes,
         title="Nansen verifier",
         version="0.1.0",
         lifespan=lifespan,
@@ -73,7 +74,6 @@ def create_app(settings: VerifierSettings, *, trust: TrustSource | None = None) 
     for module in (requests, wallet, offline, health):
         app.include_router(module.router)
 
-    app.add_middleware(OfflineVerificationFastPath)  # innermost: inside the latency and size limit
     app.add_middleware(LatencyMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     return app

@@ -38,5 +38,10 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.error("unexpected %s on %s", type(exc).__name__, request.url.path)
-        return problem(500, "Internal error", "Something went wrong on the verifier. Please try again.")
+        return unexpected_problem(exc, request.url.path)
+
+
+def unexpected_problem(exc: Exception, path: str) -> JSONResponse:
+    """A bug, not the client's doing: logged by type and path only (never values), answered 500."""
+    log.error("unexpected %s on %s", type(exc).__name__, path)
+    return problem(500, "Internal error", "Something went wrong on the verifier. Please try again.")

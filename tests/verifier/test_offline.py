@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
 
 from desk import Desk
 from world import VCT
@@ -111,7 +112,7 @@ def test_wrong_audience_and_oversize_are_refused(desk: Desk) -> None:
     huge = desk.client.post(
         "/offline/verifications", json={**body, "presentation": "x" * 2_000_000}, headers=desk.headers
     )
-    assert huge.status_code == 413
+    assert huge.status_code == 413, (huge.text, huge.request.headers)
     assert desk.client.post("/offline/verifications", json=body, headers=desk.headers).status_code == 200
 
 
@@ -146,3 +147,23 @@ def test_an_expired_challenge_is_refused_and_says_so(desk: Desk) -> None:
     store._connect().execute("UPDATE requests SET expires_at = 0 WHERE nonce = ?", (body["nonce"],))
     expired = desk.client.post("/offline/verifications", json=body, headers=desk.headers)
     assert expired.status_code == 409 and "expired" in expired.json()["detail"]
+
+
+def test_an_oversize_body_without_a_declared_length_is_refused_unread(desk: Desk) -> None:
+    """Streamed in chunks (no content-length): the fast path stops reading at the limit and the
+    stack's size limit answers; the challenge is untouched."""
+    body = _submission(desk)
+
+    def chunks() -> Iterator[bytes]:
+        yield b'{"presentation": "'
+        for _ in range(40):
+            yield b"x" * 65_536
+        yield b'"}'
+
+    huge = desk.client.post(
+        "/offline/verifications",
+        content=chunks(),
+        headers={**desk.headers, "Content-Type": "application/json"},
+    )
+    assert huge.status_code == 413, (huge.text, huge.request.headers)
+    assert desk.client.post("/offline/verifications", json=body, headers=desk.headers).status_code == 200
