@@ -20,8 +20,9 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.types import Message, Receive, Scope, Send
 
+from nansen.errors import NansenError
 from verifier.deps import ServiceState, bearer_token
-from verifier.problems import problem, unexpected_problem
+from verifier.problems import core_problem, problem, unexpected_problem
 from verifier.routes.offline import verify_submission
 from verifier.schemas import OfflineVerificationCreate
 
@@ -57,6 +58,8 @@ class VerifierApp(FastAPI):
             response = JSONResponse(verify_submission(state, submission))
         except HTTPException as exc:
             response = problem(exc.status_code, "Request refused", str(exc.detail))
+        except NansenError as exc:
+            response = core_problem(exc)
         except Exception as exc:  # what the stack's last-resort handler would have answered
             response = unexpected_problem(exc, PATH)
         await response(scope, receive, send)

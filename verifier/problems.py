@@ -34,11 +34,16 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(NansenError)
     async def core_error(request: Request, exc: NansenError) -> JSONResponse:
-        return problem(400, "Request refused", exc.user_message, reason=getattr(exc, "reason", "invalid"))
+        return core_problem(exc)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
         return unexpected_problem(exc, request.url.path)
+
+
+def core_problem(exc: NansenError) -> JSONResponse:
+    """A refusal from the core (bad input it was handed): 400 with the core's reason code."""
+    return problem(400, "Request refused", exc.user_message, reason=getattr(exc, "reason", "invalid"))
 
 
 def unexpected_problem(exc: Exception, path: str) -> JSONResponse:

@@ -167,3 +167,13 @@ def test_an_oversize_body_without_a_declared_length_is_refused_unread(desk: Desk
     )
     assert huge.status_code == 413, (huge.text, huge.request.headers)
     assert desk.client.post("/offline/verifications", json=body, headers=desk.headers).status_code == 200
+
+
+def test_claim_paths_the_query_language_refuses_get_400_not_500(desk: Desk) -> None:
+    body = _submission(desk)
+    for claims in ([[""]], [["x" * 200]], [["a"] * 9]):
+        refused = desk.client.post(
+            "/offline/verifications", json={**body, "claims": claims}, headers=desk.headers
+        )
+        assert refused.status_code == 400 and refused.json()["reason"], (claims, refused.text)
+    assert desk.client.post("/offline/verifications", json=body, headers=desk.headers).status_code == 200

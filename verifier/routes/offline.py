@@ -4,12 +4,13 @@ QR code, and submits it here. The nonce is single use, as online."""
 from __future__ import annotations
 
 import secrets
+from functools import lru_cache
 from typing import NoReturn
 
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import JSONResponse
 
-from nansen.openid4vp.dcql import build_query
+from nansen.openid4vp.dcql import CredentialQuery, build_query
 from nansen.openid4vp.request import CLIENT_ID_PREFIX
 from verifier.deps import CurrentOfficer, ServiceState, StateDep
 from verifier.schemas import OfflineChallengePublic, OfflineVerificationCreate
@@ -46,10 +47,11 @@ async def verify_offline(
 def verify_submission(state: ServiceState, body: OfflineVerificationCreate) -> dict[str, object]:
     """Checks the nonce (single use) and verifies; raises HTTPException with a reason otherwise.
     CPU-bound and short (well under a millisecond): callers run it inline, not in a thread."""
+    # the query first: claims it cannot express are refused (DcqlError) before the nonce is spent
+    query = _query(body.credential_type, tuple(tuple(p) for p in body.claims))
     stored = state.store.consume_offline(nonce=body.nonce, audience=body.audience)
     if stored is None:  # the plain case took one statement; a refusal looks up its reason
         _refuse(state.store.find_offline(body.nonce), body)
-    query = build_query("credential", body.credential_type, [tuple(p) for p in body.claims]).credentials[0]
     result = verify_for_query(
         state.link,
         presentation=body.presentation,
@@ -59,6 +61,12 @@ def verify_submission(state: ServiceState, body: OfflineVerificationCreate) -> d
     )
     state.metrics.verifications.labels(verdict=result["verdict"]).inc()
     return result
+
+
+@lru_cache(maxsize=256)
+def _query(credential_type: str, claims: tuple[tuple[str, ...], ...]) -> CredentialQuery:
+    """The DCQL query for a type and its claims; desks ask the same few again and again."""
+    return build_query("credential", credential_type, claims).credentials[0]
 
 
 def _refuse(stored: StoredRequest | None, body: OfflineVerificationCreate) -> NoReturn:
