@@ -38,7 +38,7 @@ class BodyLimitMiddleware:
             if read is None:
                 await _refuse(send, self.max_bytes)
                 return
-            receive = _replay(read, receive)
+            receive = replay(read, receive)
         await self.app(scope, receive, send)
 
 
@@ -61,7 +61,8 @@ async def _read_within(receive: Receive, limit: int) -> list[Message] | None:
             return messages
 
 
-def _replay(messages: list[Message], receive: Receive) -> Receive:
+def replay(messages: list[Message], receive: Receive) -> Receive:
+    """``receive`` as if ``messages`` (already read from it) had not been: them first, then its own."""
     pending = list(messages)
 
     async def replayed() -> Message:

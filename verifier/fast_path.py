@@ -18,8 +18,9 @@ from typing import Any
 from fastapi import FastAPI, HTTPException
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
-from starlette.types import Message, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 
+from nansen.asgi_limits import replay
 from nansen.errors import NansenError
 from verifier.deps import ServiceState, bearer_token
 from verifier.problems import core_problem, problem, unexpected_problem
@@ -51,7 +52,8 @@ class VerifierApp(FastAPI):
         submission = _plain_case(scope, body, state) if plain and state is not None else None
         if submission is None:
             if not disconnected:
-                await super().__call__(scope, _replay(body, ended, receive), send)
+                read = {"type": "http.request", "body": body, "more_body": not ended}
+                await super().__call__(scope, replay([read], receive), send)
             return
         assert state is not None
         try:
@@ -102,18 +104,3 @@ async def _read_body(receive: Receive, limit: int) -> tuple[bytes, bool, bool]:
         ended = not message.get("more_body", False)
         if ended or size > limit:
             return b"".join(chunks), ended, False
-
-
-def _replay(body: bytes, ended: bool, receive: Receive) -> Receive:
-    """``receive`` as if nothing had been read: the bytes read first, then whatever still comes."""
-    sent = False
-
-    async def replayed() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            message: dict[str, Any] = {"type": "http.request", "body": body, "more_body": not ended}
-            return message
-        return await receive()
-
-    return replayed
