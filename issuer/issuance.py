@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from issuer import audit
@@ -172,40 +171,37 @@ class IssuanceFlow:
                 status_index=index,
             )
             queued = Enqueued(secrets.token_urlsafe(16), secrets.token_urlsafe(24))
-            try:
-                with db.begin_nested():  # a clash undoes only this attempt
-                    db.execute(
-                        sql.INSERT_CREDENTIAL,
-                        dict(
-                            id=queued.id,
-                            offer_id=offer.id,
-                            credential_type=offer.credential_type,
-                            status_index=index,
-                            status="valid",
-                            state="queued",
-                            leaf=prepared.leaf.hex(),
-                            transaction_id=queued.transaction_id,
-                            proof_nonce=nonce_sha256,
-                            pending_payload={
-                                "body": prepared.prepared.body,
-                                "disclosures": [d.encoded for d in prepared.prepared.disclosures],
-                            },
-                            created_at=time.time(),
-                            batch_id=None,
-                            batch_position=None,
-                            issued=None,
-                            delivered_at=None,
-                        ),
-                    )
+            inserted = db.execute(
+                sql.INSERT_CREDENTIAL[db.dialect.name],
+                dict(
+                    id=queued.id,
+                    offer_id=offer.id,
+                    credential_type=offer.credential_type,
+                    status_index=index,
+                    status="valid",
+                    state="queued",
+                    leaf=prepared.leaf.hex(),
+                    transaction_id=queued.transaction_id,
+                    proof_nonce=nonce_sha256,
+                    pending_payload={
+                        "body": prepared.prepared.body,
+                        "disclosures": [d.encoded for d in prepared.prepared.disclosures],
+                    },
+                    created_at=time.time(),
+                    batch_id=None,
+                    batch_position=None,
+                    issued=None,
+                    delivered_at=None,
+                ),
+            )
+            if inserted.first() is not None:
                 return queued
-            except IntegrityError:
-                self._refuse_duplicate(db, offer.id, nonce_sha256)
-                continue  # that status index was taken meanwhile: draw again
+            self._refuse_duplicate(db, offer.id, nonce_sha256)  # else that status index was taken: draw again
         raise invalid_request("Could not allocate a status list index; try again.")
 
     @staticmethod
     def _refuse_duplicate(db: Connection, offer_id: str, nonce_sha256: str) -> None:
-        """After a unique-constraint clash: a concurrent request won with the same nonce or offer."""
+        """After an insert that clashed: a concurrent request won with the same nonce or offer?"""
         if db.execute(sql.CREDENTIAL_OF_NONCE, {"nonce_sha256_": nonce_sha256}).first() is not None:
             raise IssuanceProtocolError("invalid_nonce", "This c_nonce was already used; get a fresh one.")
         if db.execute(sql.CREDENTIAL_OF_OFFER, {"offer_id_": offer_id}).first() is not None:

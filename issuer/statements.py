@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from issuer.models import Credential, Offer
 
@@ -25,7 +26,13 @@ OFFER_FOR_CREDENTIAL = select(Offer.id, Offer.credential_type, Offer.claims).whe
 )
 CREDENTIAL_OF_OFFER = select(Credential.id).where(Credential.offer_id == bindparam("offer_id_"))
 CREDENTIAL_OF_NONCE = select(Credential.id).where(Credential.proof_nonce == bindparam("nonce_sha256_"))
-INSERT_CREDENTIAL = insert(Credential)
+# a clash on a unique column (status index, nonce, offer) inserts and returns nothing rather than
+# failing the transaction, which on SQLite holds other wallets' work too (issuer/wallet_db.py);
+# RETURNING, because psycopg reports no rowcount for it
+INSERT_CREDENTIAL = {
+    "sqlite": sqlite.insert(Credential).on_conflict_do_nothing().returning(Credential.id),
+    "postgresql": postgresql.insert(Credential).on_conflict_do_nothing().returning(Credential.id),
+}
 CREDENTIAL_BY_TRANSACTION = select(Credential.id, Credential.offer_id).where(
     Credential.transaction_id == bindparam("transaction_id_")
 )

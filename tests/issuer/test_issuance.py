@@ -59,6 +59,37 @@ def test_personal_claims_are_deleted_on_delivery(office: Office) -> None:
         assert value.encode() not in raw, f"{value} is still in the issuer's files"
 
 
+def test_a_queue_insert_that_clashes_is_refused_for_what_it_clashed_with(office: Office) -> None:
+    """Concurrent requests with one nonce or for one offer pass the checks before the insert; the
+    insert itself must refuse the loser without spoiling the transaction it shares with others."""
+    from sqlalchemy import create_engine, text
+
+    from issuer import statements as sql
+    from nansen.crypto.keys import generate_private_key
+    from nansen.openid4vci.errors import IssuanceProtocolError
+
+    first = offer(office)
+    wallet_receive(office.client, first["offer_uri"], first["tx_code"])
+    offer(office)  # redeemed by no one: its claims are still held
+    flow = office.client.app.state.issuer.flow  # type: ignore[attr-defined]
+    engine = create_engine(office.settings.database)
+    key = generate_private_key().public_key()
+    with engine.begin() as db:
+        spent_nonce = db.execute(text("SELECT proof_nonce FROM credentials")).scalar_one()
+        offer_id = db.execute(text("SELECT id FROM offers WHERE state = 'offered'")).scalar_one()
+        row = db.execute(sql.OFFER_FOR_CREDENTIAL, {"offer_id_": offer_id}).one()
+        with pytest.raises(IssuanceProtocolError, match="c_nonce was already used") as refused:
+            flow._enqueue(db, row, key, spent_nonce)
+        assert refused.value.error == "invalid_nonce"
+        queued = flow._enqueue(db, row, key, "1" * 64)
+        with pytest.raises(IssuanceProtocolError, match="already requested") as refused:
+            flow._enqueue(db, row, key, "2" * 64)
+        assert refused.value.error == "invalid_credential_request"
+        of_offer = db.execute(text("SELECT id FROM credentials WHERE offer_id = :o"), {"o": offer_id})
+        assert of_offer.scalars().all() == [queued.id]
+    engine.dispose()
+
+
 def test_wrong_tx_code_three_times_kills_the_code(office: Office) -> None:
     made = offer(office)
     code = parse_offer(made["offer_uri"]).pre_authorized_code
