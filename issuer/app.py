@@ -24,6 +24,7 @@ from issuer.settings import IssuerSettings
 from issuer.status_list import StatusListPublisher
 from issuer.throttle import Throttle
 from issuer.wallet_db import WalletDatabase
+from issuer.write_lock import write_lock_for
 from nansen.asgi_limits import BodyLimitMiddleware
 from nansen.chain.deployment import load_deployment
 
@@ -59,6 +60,7 @@ def create_app(settings: IssuerSettings) -> FastAPI:
                 chain=chain,
                 signing_key=signing_key,
                 lease=lease_for(engine),
+                write_lock=write_lock_for(engine),  # its own open file: flock excludes the wallets' too
                 on_ready=readiness.announce,
             )
             publisher = StatusListPublisher(

@@ -27,6 +27,7 @@ from issuer.lease import Lease
 from issuer.models import Batch, Credential, StatusChange
 from issuer.retention import purge_personal_data
 from issuer.settings import IssuerSettings
+from issuer.write_lock import NoWriteLock, WriteLock
 from nansen.chain.errors import ContractRevertedError
 from nansen.chain.records import CredentialStatus
 from nansen.credential.issuance import PreparedCredential, complete_credential
@@ -53,6 +54,7 @@ class AnchoringPipeline:
         chain: ChainLink,
         signing_key: SigningKey,
         lease: Lease | None = None,
+        write_lock: WriteLock | None = None,
         on_ready: Callable[[list[str]], None] | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
@@ -61,6 +63,8 @@ class AnchoringPipeline:
         self._chain = chain
         self._key = signing_key
         self._lease = lease
+        # taken around each write transaction, as the wallet endpoints' are (issuer/write_lock.py)
+        self._write_lock = write_lock or NoWriteLock()
         self._on_ready = on_ready
         self._clock = clock
         self._wake = threading.Event()
@@ -78,6 +82,8 @@ class AnchoringPipeline:
         self._stop.set()
         self._wake.set()
         self._thread.join(timeout)
+        if not self._thread.is_alive():
+            self._write_lock.close()
 
     def wake(self) -> None:
         self._wake.set()
@@ -128,7 +134,7 @@ class AnchoringPipeline:
         if now - self._last_purge < PURGE_EVERY_SECONDS:
             return
         self._last_purge = now
-        with self._sessions() as session:
+        with self._sessions() as session, self._write_lock.held():
             purged = purge_personal_data(session, now=now, retention_seconds=self._settings.retention_seconds)
         if purged:
             log.info("deleted personal data of %d offers or credentials past their time", purged)
@@ -150,7 +156,6 @@ class AnchoringPipeline:
                 if onchain is None:
                     continue
                 ready = self._finish(session, batch, *self._stored_members(session, batch, root))
-                session.commit()
                 self._announce(ready)
             return bool(pending)
 
@@ -177,21 +182,21 @@ class AnchoringPipeline:
             ).all()
             tree = build_tree([bytes.fromhex(c.leaf) for c in queued])
             batch = Batch(root=tree.root.hex(), count=len(queued), state="sending", created_at=self._clock())
-            session.add(batch)
-            session.flush()
-            session.connection().execute(
-                _MARK_BATCHED,
-                [
-                    {"id_": c.id, "batch_id_": batch.id, "position_": position}
-                    for position, c in enumerate(queued)
-                ],
-            )
-            session.commit()  # the batch is durable before anything goes to the chain
+            with self._write_lock.held():
+                session.add(batch)
+                session.flush()
+                session.connection().execute(
+                    _MARK_BATCHED,
+                    [
+                        {"id_": c.id, "batch_id_": batch.id, "position_": position}
+                        for position, c in enumerate(queued)
+                    ],
+                )
+                session.commit()  # the batch is durable before anything goes to the chain
             receipt = self._chain.get().writer.anchor_batch(tree.root, len(queued))
             batch.tx_hash = receipt.tx_hash
             members = [_Member(c.id, c.leaf, "batched", c.pending_payload) for c in queued]
             ready = self._finish(session, batch, members, tree)
-            session.commit()
             self._announce(ready)
             self._oldest_queued = None
             log.info("anchored a batch of %d in tx %s", len(queued), receipt.tx_hash)
@@ -215,7 +220,8 @@ class AnchoringPipeline:
     def _finish(
         self, session: Session, batch: Batch, members: Sequence[_Member], tree: MerkleTree
     ) -> list[str]:
-        """Signs every member with its inclusion proof (``members`` in batch order, ``tree`` theirs)."""
+        """Signs every member with its inclusion proof (``members`` in batch order, ``tree`` theirs),
+        then commits them ready and the batch confirmed."""
         deployment = self._chain.deployment
         signed: list[dict[str, Any]] = []
         for position, member in enumerate(members):
@@ -232,9 +238,11 @@ class AnchoringPipeline:
             )
             # the signed credential holds the claims now
             signed.append({"id_": member.id, "issued_": issued.compact})
-        if signed:
-            session.connection().execute(_MARK_READY, signed)
-        batch.state, batch.confirmed_at = "confirmed", self._clock()
+        with self._write_lock.held():  # signing (above) needs no lock
+            if signed:
+                session.connection().execute(_MARK_READY, signed)
+            batch.state, batch.confirmed_at = "confirmed", self._clock()
+            session.commit()
         return [entry["id_"] for entry in signed]
 
     def _send_status_changes(self) -> bool:
@@ -263,7 +271,8 @@ class AnchoringPipeline:
                 change.state, change.tx_hash = "done", receipt.tx_hash
             for change in ordered:
                 credentials[change.credential_id].status = change.status
-            session.commit()
+            with self._write_lock.held():
+                session.commit()
             return True
 
 

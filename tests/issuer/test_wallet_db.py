@@ -15,7 +15,6 @@ from sqlalchemy import Connection, Engine, text
 
 from issuer.db import make_engine
 from issuer.wallet_db import WalletDatabase
-from issuer.write_lock import FileWriteLock, NoWriteLock, write_lock_for
 from nansen.openid4vci.errors import IssuanceProtocolError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -69,26 +68,6 @@ def test_two_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:
         # a read-modify-write outside one write transaction would lose increments here
         assert db.exec_driver_sql("SELECT n FROM counter").scalar_one() == 2 * each
     assert len(_tags(engine)) == 2 * each
-
-
-def test_the_write_lock_excludes_other_processes_until_released(tmp_path: Path) -> None:
-    lock = write_lock_for(make_engine(f"sqlite:///{tmp_path / 'issuer.sqlite'}"))
-    assert isinstance(lock, FileWriteLock)
-    path = tmp_path / "issuer.writers.lock"
-    probe = (
-        "import fcntl, os, sys; fd = os.open(sys.argv[1], os.O_RDWR)\n"
-        "try: fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)\n"
-        "except BlockingIOError: sys.exit(3)"
-    )
-    with lock.held():
-        assert subprocess.run([sys.executable, "-c", probe, str(path)]).returncode == 3
-    assert subprocess.run([sys.executable, "-c", probe, str(path)]).returncode == 0
-    lock.close()
-
-
-def test_postgresql_needs_no_write_lock() -> None:
-    engine = make_engine("postgresql+psycopg://nobody@127.0.0.1:1/none")
-    assert isinstance(write_lock_for(engine), NoWriteLock)
 
 
 _INSERT = text("INSERT INTO log (tag) VALUES (:tag)")
