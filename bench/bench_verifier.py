@@ -30,6 +30,7 @@ from verifier.officers import OfficerDirectory
 
 BENCH = "verifier"
 COUNT = int(os.environ.get("NANSEN_BENCH_VERIFICATIONS", "25000"))
+WRK_THREADS = int(os.environ.get("NANSEN_BENCH_WRK_THREADS", "2"))
 
 
 async def fetch_challenges(port: int, headers: dict[str, str], count: int) -> list[dict[str, str]]:
@@ -61,6 +62,7 @@ def measure_with_wrk(
         bodies=bodies,
         headers={**headers, "Content-Type": "application/json"},
         seconds=seconds,
+        threads=WRK_THREADS,
     )
     if result.exhausted:
         raise SystemExit(
@@ -94,7 +96,7 @@ def measure_with_wrk(
         result.ok_rate,
         result.p99_ms,
         reference.ok_rate,
-        rate_extra={"load": "wrk, 2 threads, 32 connections", "refused": result.other},
+        rate_extra={"load": f"wrk, {WRK_THREADS} thread(s), 32 connections", "refused": result.other},
         p99_extra={"p50_ms": result.p50_ms},
     )
 
