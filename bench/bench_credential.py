@@ -17,12 +17,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec
 from eth_account import Account
 from jwcrypto import jwk as jwcrypto_jwk
 from sd_jwt.verifier import SDJWTVerifier
 
+from bench.calibration import two_p256_verifications_per_second
 from bench.report import emit
 from nansen.chain import devchain
 from nansen.chain.connection import connect
@@ -55,23 +54,6 @@ def _rate(fn: Callable[[], Any], seconds: float) -> float:
             fn()
         count += 20
     return count / elapsed
-
-
-def _two_p256_verifications() -> Callable[[], Any]:
-    """Two raw ES256 verifications (OpenSSL through cryptography) over JWT-sized inputs."""
-    issuer_key, holder_key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
-    credential, binding = os.urandom(2600), os.urandom(250)
-    signed = [
-        (key.public_key(), key.sign(data, ec.ECDSA(hashes.SHA256())), data)
-        for key, data in ((issuer_key, credential), (holder_key, binding))
-    ]
-    algorithm = ec.ECDSA(hashes.SHA256())
-
-    def verify_both() -> None:
-        for public, signature, data in signed:
-            public.verify(signature, data, algorithm)
-
-    return verify_both
 
 
 def main(seconds: float = 3.0) -> None:
@@ -140,7 +122,7 @@ def run(chain: devchain.DevChain, seconds: float) -> None:
 
     calls_before = mirror.rpc_calls
     ours = _rate(lambda: verifier.verify_presentation(presentation, audience=AUD, nonce=NONCE), seconds)
-    floor = _rate(_two_p256_verifications(), seconds)
+    floor = two_p256_verifications_per_second(seconds)
     emit(
         BENCH,
         "verify_presentations_per_second",

@@ -20,6 +20,7 @@ from chain_world import chain_issuer
 from world import VCT
 
 from bench import loadgen, wrk
+from bench.calibration import two_p256_verifications_per_second
 from bench.report import emit
 from bench.rpc_counter import RpcCounter, counting_relay
 from bench.server import cpu_seconds, uvicorn_server
@@ -55,6 +56,7 @@ def measure_with_wrk(
     port: int, bodies: list[bytes], headers: dict[str, str], server_pid: int, rpc: RpcCounter
 ) -> None:
     seconds = int(os.environ.get("NANSEN_BENCH_SECONDS", "5"))
+    machine = two_p256_verifications_per_second()
     cpu_before, rpc_before = cpu_seconds(server_pid), rpc.calls
     result = wrk.run(
         f"http://127.0.0.1:{port}/offline/verifications",
@@ -90,6 +92,13 @@ def measure_with_wrk(
         calls_during_load=rpc_calls,
         seconds=round(result.seconds, 2),
         note="counted on the wire by a relay in front of anvil: the mirrors' timed sync polls",
+    )
+    emit(
+        BENCH,
+        "machine_two_p256_verifications_per_second",
+        machine,
+        "1/s",
+        note="one core, measured just before the load: this machine's speed in this run",
     )
     reference = wrk.run(f"http://127.0.0.1:{port}/health", seconds=seconds)
     report(
