@@ -19,13 +19,21 @@ from issuer.models import Offer
 from issuer.settings import IssuerSettings
 from issuer.signed_tokens import ACCESS_TOKEN, NONCE, TokenMinter
 from issuer.tokens import matches, new_token, new_tx_code, sha256_hex
-from nansen.credential.issuance import prepare_credential
+from nansen.credential.issuance import PreparedCredential, prepare_credential
 from nansen.crypto.keys import PublicKey
-from nansen.openid4vci.errors import IssuanceProtocolError, invalid_grant, invalid_request
+from nansen.openid4vci.errors import (
+    IssuanceProtocolError,
+    invalid_grant,
+    invalid_nonce,
+    invalid_proof,
+    invalid_request,
+)
 from nansen.openid4vci.offer import CredentialOffer
 from nansen.openid4vci.proof import verify_proof_jwt
 
 TX_CODE_LENGTH = 6
+# as nansen.openid4vci.proof words it for a nonce its consume_nonce turns down
+SPENT_NONCE = "the key proof's nonce is unknown, expired or used; get a fresh c_nonce"
 
 
 class IssuanceFlow:
@@ -36,6 +44,7 @@ class IssuanceFlow:
         self.types = types
         self.signing_key = signing_key
         self.tokens = TokenMinter.from_signing_key(signing_key.key)
+        self.verify_proof = verify_proof_jwt
 
     @property
     def credential_issuer(self) -> str:
@@ -121,10 +130,54 @@ class IssuanceFlow:
             )
         return offer
 
+    def check_proof(self, proofs: Any) -> CheckedProof:
+        """The key proof's checks that need no database (its signature above all), made before the
+        request joins the write transaction; their refusal is raised there in its turn, after the
+        access token's and the request's own (``request_credential``)."""
+        jwt_proofs = proofs.get("jwt") if isinstance(proofs, dict) else None
+        if not isinstance(jwt_proofs, list) or len(jwt_proofs) != 1:
+            return CheckedProof(refusal=invalid_proof("Send exactly one key proof as proofs.jwt."))
+        nonces: list[str] = []
+
+        def genuine_nonce(nonce: str) -> bool:  # whether it is still unspent is the transaction's to say
+            if self.tokens.open(NONCE, nonce) is None:
+                return False
+            nonces.append(sha256_hex(nonce))
+            return True
+
+        try:
+            holder_key = self.verify_proof(
+                jwt_proofs[0],
+                expected_audience=self.credential_issuer,
+                now=int(time.time()),
+                consume_nonce=genuine_nonce,
+            )
+        except IssuanceProtocolError as refusal:
+            return CheckedProof(refusal=refusal)
+        return CheckedProof(holder_key=holder_key, nonce_sha256=nonces[0])
+
+    def prepare(self, reader: Connection, *, access_token: str, proof: CheckedProof) -> Prepared | None:
+        """The credential this request will most likely queue, prepared outside the write lock from a
+        plain read; None where it will not be (the transaction refuses or prepares it itself)."""
+        offer_id = self.tokens.open(ACCESS_TOKEN, access_token)
+        if offer_id is None or proof.holder_key is None:
+            return None
+        offer = reader.execute(sql.OFFER_FOR_CREDENTIAL, {"offer_id_": offer_id}).one_or_none()
+        if offer is None or offer.claims is None:
+            return None
+        return self._prepare(offer, proof.holder_key)
+
     def request_credential(
-        self, db: Connection, *, access_token: str, configuration_id: Any, proofs: Any
+        self,
+        db: Connection,
+        *,
+        access_token: str,
+        configuration_id: Any,
+        proof: CheckedProof,
+        prepared: Prepared | None = None,
     ) -> Enqueued:
-        """Checks the request and its key proof, then queues the credential for anchoring."""
+        """Checks the request, then its key proof (checked before, see ``check_proof``), and queues the
+        credential for anchoring."""
         offer = self.offer_for_token(db, access_token)
         if configuration_id != offer.credential_type:
             raise IssuanceProtocolError(
@@ -134,42 +187,43 @@ class IssuanceFlow:
             raise IssuanceProtocolError(
                 "invalid_credential_request", "This credential was already requested."
             )
-        jwt_proofs = proofs.get("jwt") if isinstance(proofs, dict) else None
-        if not isinstance(jwt_proofs, list) or len(jwt_proofs) != 1:
-            raise IssuanceProtocolError("invalid_proof", "Send exactly one key proof as proofs.jwt.")
-        spent: list[str] = []
+        if proof.refusal is not None:
+            raise proof.refusal
+        assert proof.holder_key is not None and proof.nonce_sha256 is not None
+        if db.execute(sql.CREDENTIAL_OF_NONCE, {"nonce_sha256_": proof.nonce_sha256}).first() is not None:
+            raise invalid_nonce(SPENT_NONCE)
+        return self._enqueue(db, offer, proof.holder_key, proof.nonce_sha256, prepared)
 
-        def fresh_nonce(nonce: str) -> bool:
-            if self.tokens.open(NONCE, nonce) is None:
-                return False
-            spent.append(sha256_hex(nonce))
-            return db.execute(sql.CREDENTIAL_OF_NONCE, {"nonce_sha256_": spent[0]}).first() is None
-
-        holder_key = verify_proof_jwt(
-            jwt_proofs[0],
-            expected_audience=self.credential_issuer,
-            now=int(time.time()),
-            consume_nonce=fresh_nonce,
-        )
-        return self._enqueue(db, offer, holder_key, spent[0])
-
-    def _enqueue(self, db: Connection, offer: Any, holder_key: PublicKey, nonce_sha256: str) -> Enqueued:
+    def _prepare(self, offer: Any, holder_key: PublicKey) -> Prepared:
         kind = self.types[offer.credential_type]
         now = int(time.time())
+        index = secrets.randbelow(self.settings.status_list_size)  # random, never reused (unique)
+        credential = prepare_credential(
+            issuer_id=self.settings.issuer_id,
+            vct=kind.vct,
+            claims=offer.claims,
+            disclosable=kind.disclosable_present(offer.claims),
+            holder_key=holder_key,
+            issued_at=now,
+            expires_at=now + self.settings.credential_lifetime_days * 86_400,
+            status_index=index,
+        )
+        return Prepared(offer.id, offer.claims, holder_key, index, credential)
+
+    def _enqueue(
+        self,
+        db: Connection,
+        offer: Any,
+        holder_key: PublicKey,
+        nonce_sha256: str,
+        prepared: Prepared | None = None,
+    ) -> Enqueued:
         if offer.claims is None:
             raise invalid_request("The claims of this offer are no longer held.")
+        if prepared is not None and not prepared.fits(offer, holder_key):
+            prepared = None
         for _attempt in range(8):
-            index = secrets.randbelow(self.settings.status_list_size)  # random, never reused (unique)
-            prepared = prepare_credential(
-                issuer_id=self.settings.issuer_id,
-                vct=kind.vct,
-                claims=offer.claims,
-                disclosable=kind.disclosable_present(offer.claims),
-                holder_key=holder_key,
-                issued_at=now,
-                expires_at=now + self.settings.credential_lifetime_days * 86_400,
-                status_index=index,
-            )
+            prepared = prepared or self._prepare(offer, holder_key)
             queued = Enqueued(secrets.token_urlsafe(16), secrets.token_urlsafe(24))
             inserted = db.execute(
                 sql.INSERT_CREDENTIAL[db.dialect.name],
@@ -177,15 +231,15 @@ class IssuanceFlow:
                     id=queued.id,
                     offer_id=offer.id,
                     credential_type=offer.credential_type,
-                    status_index=index,
+                    status_index=prepared.status_index,
                     status="valid",
                     state="queued",
-                    leaf=prepared.leaf.hex(),
+                    leaf=prepared.credential.leaf.hex(),
                     transaction_id=queued.transaction_id,
                     proof_nonce=nonce_sha256,
                     pending_payload={
-                        "body": prepared.prepared.body,
-                        "disclosures": [d.encoded for d in prepared.prepared.disclosures],
+                        "body": prepared.credential.prepared.body,
+                        "disclosures": [d.encoded for d in prepared.credential.prepared.disclosures],
                     },
                     created_at=time.time(),
                     batch_id=None,
@@ -197,6 +251,7 @@ class IssuanceFlow:
             if inserted.first() is not None:
                 return queued
             self._refuse_duplicate(db, offer.id, nonce_sha256)  # else that status index was taken: draw again
+            prepared = None
         raise invalid_request("Could not allocate a status list index; try again.")
 
     @staticmethod
@@ -230,6 +285,30 @@ class IssuanceFlow:
             db.execute(sql.FORGET_ISSUED, {"credential_id_": credential_id})
             db.execute(sql.FORGET_CLAIMS, {"offer_id_": row.offer_id})
         return str(row.issued)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedProof:
+    """A key proof after the checks that need no database: its holder key and its c_nonce's digest,
+    or the refusal to raise in its turn."""
+
+    holder_key: PublicKey | None = None
+    nonce_sha256: str | None = None
+    refusal: IssuanceProtocolError | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A credential prepared ahead of its transaction, for the offer, claims and key it was made from."""
+
+    offer_id: str
+    claims: Any
+    holder_key: PublicKey
+    status_index: int
+    credential: PreparedCredential
+
+    def fits(self, offer: Any, holder_key: PublicKey) -> bool:
+        return self.offer_id == offer.id and self.holder_key is holder_key and self.claims == offer.claims
 
 
 @dataclass(frozen=True, slots=True)

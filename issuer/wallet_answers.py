@@ -8,12 +8,15 @@ by ``issuer.problems.refusal``.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
 from fastapi.responses import JSONResponse
+from sqlalchemy import Connection
 
 from issuer.deps import IssuerState
+from issuer.issuance import Enqueued
 from nansen.openid4vci.errors import IssuanceProtocolError
 
 NO_STORE = {"Cache-Control": "no-store"}
@@ -41,13 +44,22 @@ def nonce_answer(state: IssuerState) -> JSONResponse:
 
 async def credential_answer(state: IssuerState, *, access_token: str, body: dict[str, Any]) -> JSONResponse:
     """Queues the credential, waits for its batch to be anchored, and delivers it or defers."""
-    request = partial(
-        state.flow.request_credential,
-        access_token=access_token,
-        configuration_id=body.get("credential_configuration_id"),
-        proofs=body.get("proofs"),
-    )
-    queued = await state.wallet_db.run(request)
+    flow = state.flow
+    # the proof's signature and the credential's preparation are checked and made before the write
+    # lock, so other processes' wallets need not wait for them; refusals keep their order
+    proof = flow.check_proof(body.get("proofs"))
+
+    def prepare(reader: Connection) -> Callable[[Connection], Enqueued]:
+        prepared = flow.prepare(reader, access_token=access_token, proof=proof)
+        return partial(
+            flow.request_credential,
+            access_token=access_token,
+            configuration_id=body.get("credential_configuration_id"),
+            proof=proof,
+            prepared=prepared,
+        )
+
+    queued = await state.wallet_db.run_prepared(prepare)
     if state.pipeline is not None:
         state.pipeline.wake()
     if await state.readiness.wait(queued.id, state.settings.credential_wait_seconds):

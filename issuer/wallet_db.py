@@ -10,6 +10,9 @@ as one group, in one write transaction taken under the cross-process write lock 
 and committed once; each piece of work runs inside its own savepoint, so one that fails undoes only
 its own writes. PostgreSQL: a few threads, one transaction per piece of work.
 Either way every piece of work is committed before its answer is sent.
+Work may come with a preparation (``run_prepared``): CPU-heavy and read-only, it runs before the
+write lock is taken, on a connection that only reads, so the other processes' writers need not wait
+for it.
 
 A refusal (IssuanceProtocolError) keeps what its work wrote before it: a wrong tx_code is counted
 though the request fails. Any other error undoes the work's writes.
@@ -37,7 +40,8 @@ GROUP_LIMIT = 32  # pieces of work per SQLite transaction; more only lengthens t
 
 @dataclass(frozen=True, slots=True)
 class _Work(Generic[T]):
-    run: Callable[[Connection], T]
+    run: Callable[[Connection], T] | None
+    prepare: Callable[[Connection], Callable[[Connection], T]] | None
     future: asyncio.Future[T]
     loop: asyncio.AbstractEventLoop
 
@@ -71,9 +75,22 @@ class WalletDatabase:
 
     async def run(self, work: Callable[[Connection], T]) -> T:
         """``work(connection)`` on a database thread, committed before this returns (see above)."""
+        return await self._queued(work, None)
+
+    async def run_prepared(self, prepare: Callable[[Connection], Callable[[Connection], T]]) -> T:
+        """As ``run`` for the work ``prepare(reader)`` returns; ``prepare`` runs first, outside the
+        write lock and any write transaction, and should only read: it decides nothing, and a failure
+        in it fails the work."""
+        return await self._queued(None, prepare)
+
+    async def _queued(
+        self,
+        work: Callable[[Connection], T] | None,
+        prepare: Callable[[Connection], Callable[[Connection], T]] | None,
+    ) -> T:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[T] = loop.create_future()
-        self._queue.put(_Work(work, future, loop))
+        self._queue.put(_Work(work, prepare, future, loop))
         return await future
 
     def close(self) -> None:
@@ -102,16 +119,50 @@ class WalletDatabase:
             self._run_group(group)
 
     def _run_group(self, group: list[_Work[Any]]) -> None:
+        runs = self._prepared(group)
+        for work, failed in zip(group, runs, strict=True):
+            if isinstance(failed, BaseException):
+                work.settle(None, failed)
+        ready = [
+            (work, run) for work, run in zip(group, runs, strict=True) if not isinstance(run, BaseException)
+        ]
+        if not ready:
+            return
         try:
             with self._write_lock.held(), self._engine.connect() as connection:
                 if self._sqlite:  # the write lock now, not at the first write (no busy handler later)
                     connection.exec_driver_sql("BEGIN IMMEDIATE")
-                outcomes = [_attempt(connection, work.run, savepoint=len(group) > 1) for work in group]
+                outcomes = [_attempt(connection, run, savepoint=len(ready) > 1) for _, run in ready]
                 connection.commit()
         except Exception as exc:  # the transaction itself failed: so did all its work
-            outcomes = [(None, exc)] * len(group)
-        for work, (value, error) in zip(group, outcomes, strict=True):
+            outcomes = [(None, exc)] * len(ready)
+        for (work, _), (value, error) in zip(ready, outcomes, strict=True):
             work.settle(value, error)
+
+    def _prepared(self, group: list[_Work[Any]]) -> list[Callable[[Connection], Any] | BaseException]:
+        """Each work's run, its preparation (if any) done first: before the write lock, reading only."""
+        if all(work.prepare is None for work in group):
+            return [_run_of(work, None) for work in group]
+        runs: list[Callable[[Connection], Any] | BaseException] = []
+        try:
+            with self._engine.connect() as reader:
+                for work in group:
+                    try:
+                        runs.append(_run_of(work, reader))
+                    except Exception as exc:
+                        runs.append(exc)
+                reader.rollback()
+        except Exception as exc:  # no connection to read on: the prepared work fails
+            return [exc if work.prepare is not None else _run_of(work, None) for work in group]
+        return runs
+
+
+def _run_of(work: _Work[Any], reader: Connection | None) -> Callable[[Connection], Any]:
+    if work.prepare is None:
+        assert work.run is not None
+        return work.run
+    assert reader is not None
+    return work.prepare(reader)
 
 
 def _attempt(

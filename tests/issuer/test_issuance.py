@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import pytest
 from issuer_desk import CLAIMS, Office, wallet_receive
@@ -126,15 +127,7 @@ def test_replayed_proof_and_bad_proof(office: Office) -> None:
 
     made = offer(office)
     parsed = parse_offer(made["offer_uri"])
-    token = office.client.post(
-        "/token",
-        data={
-            "grant_type": PRE_AUTHORIZED_GRANT,
-            "pre-authorized_code": parsed.pre_authorized_code,
-            "tx_code": made["tx_code"],
-        },
-    ).json()["access_token"]
-    auth = {"Authorization": f"Bearer {token}"}
+    auth = _token(office, made)
     holder = generate_private_key()
     wrong_aud = build_proof_jwt(
         holder_key=holder,
@@ -217,3 +210,79 @@ def test_metadata_endpoints(office: Office) -> None:
     assert jwks[0]["kty"] == "EC" and "d" not in jwks[0]
     status = office.client.get("/status-list")
     assert status.status_code == 200 and status.text.count(".") == 2
+
+
+def _token(office: Office, made: dict) -> dict[str, str]:  # type: ignore[type-arg]
+    parsed = parse_offer(made["offer_uri"])
+    token = office.client.post(
+        "/token",
+        data={
+            "grant_type": PRE_AUTHORIZED_GRANT,
+            "pre-authorized_code": parsed.pre_authorized_code,
+            "tx_code": made["tx_code"],
+        },
+    ).json()["access_token"]
+    return {"Authorization": f"Bearer {token}"}
+
+
+def _proof(office: Office, nonce: str | None = None) -> str:
+    from nansen.crypto.keys import generate_private_key
+    from nansen.openid4vci.proof import build_proof_jwt
+
+    return build_proof_jwt(
+        holder_key=generate_private_key(),
+        audience=office.settings.public_url.rstrip("/"),
+        nonce=nonce or office.client.post("/nonce").json()["c_nonce"],
+        iat=int(time.time()),
+    )
+
+
+def test_a_proof_checked_before_the_transaction_is_refused_in_its_old_turn(office: Office) -> None:
+    """The access token, then the request, then the proof, then its nonce: as when all were checked
+    in one transaction."""
+
+    def error(auth: dict[str, str], proof: str, configuration: str = "refugee_identity") -> tuple[int, str]:
+        body = {"credential_configuration_id": configuration, "proofs": {"jwt": [proof]}}
+        response = office.client.post("/credential", headers=auth, json=body)
+        return response.status_code, response.json().get("error_description", "")
+
+    auth = _token(office, offer(office))
+    bad_proof = "not-a-jwt"
+    assert (
+        error({"Authorization": "Bearer made-up.token"}, bad_proof)[1]
+        == "The access token is unknown or expired."
+    )
+    assert error(auth, bad_proof, "other")[1] == "This access token is for another credential configuration."
+    assert error(auth, bad_proof)[1] == "the key proof is not a compact JWT"
+    never_issued = error(auth, _proof(office, "never-issued"))
+    first = _proof(office)
+    assert error(auth, first)[0] == 200
+    assert error(auth, bad_proof)[1] == "This credential was already requested."
+    # a genuine c_nonce already spent is refused inside the transaction, in the proof's own words
+    spent = error(_token(office, offer(office)), first)
+    assert spent == never_issued
+    assert spent == (400, "the key proof's nonce is unknown, expired or used; get a fresh c_nonce")
+
+
+@pytest.mark.parametrize("database_url", [""])  # SQLite only: PostgreSQL takes no write lock
+def test_the_key_proof_is_checked_without_the_write_lock(office: Office) -> None:
+    import threading
+
+    from test_write_lock import _held_elsewhere
+
+    flow = office.client.app.state.issuer.flow  # type: ignore[attr-defined]
+    lock_file = office.settings.data_dir / "issuer.writers.lock"
+    checks: list[tuple[str, bool]] = []
+    verify = flow.verify_proof
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        checks.append((threading.current_thread().name, _held_elsewhere(lock_file)))
+        return verify(*args, **kwargs)
+
+    flow.verify_proof = recording
+    made = offer(office)
+    result, _ = wallet_receive(office.client, made["offer_uri"], made["tx_code"])
+    assert result["status"] == 200, result
+    assert len(checks) == 1
+    thread, held = checks[0]
+    assert not thread.startswith("wallet-db") and not held

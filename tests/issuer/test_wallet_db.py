@@ -177,3 +177,49 @@ def test_every_queued_work_is_answered_whatever_the_group_size(sqlite_engine: En
         wallet_db.close()
     assert answers == [str(n) for n in range(10)]
     assert _tags(engine) == {str(n) for n in range(10)}
+
+
+def test_a_preparation_runs_before_the_write_lock_and_its_failure_fails_only_its_work(
+    sqlite_engine: Engine, tmp_path: Path
+) -> None:
+    from test_write_lock import _held_elsewhere
+
+    lock_file = tmp_path / "issuer.writers.lock"
+    wallet_db = WalletDatabase(sqlite_engine)
+    held: dict[str, bool] = {}
+
+    def prepare(tag: str) -> Any:
+        def prepared(reader: Connection) -> Any:
+            held[f"prepare {tag}"] = _held_elsewhere(lock_file)
+            if tag == "broken":
+                raise RuntimeError("could not prepare")
+            seen = reader.exec_driver_sql("SELECT n FROM counter").scalar_one()
+
+            def work(db: Connection) -> str:
+                held[f"work {tag}"] = _held_elsewhere(lock_file)
+                db.execute(_INSERT, {"tag": f"{tag}-{seen}"})
+                return tag
+
+            return work
+
+        return prepared
+
+    async def scenario() -> list[Any]:
+        return await asyncio.gather(
+            *(wallet_db.run_prepared(prepare(tag)) for tag in ("a", "broken", "b")), return_exceptions=True
+        )
+
+    try:
+        a, broken, b = asyncio.run(scenario())
+    finally:
+        wallet_db.close()
+    assert (a, b) == ("a", "b")
+    assert isinstance(broken, RuntimeError) and str(broken) == "could not prepare"
+    assert _tags(sqlite_engine) == {"a-0", "b-0"}
+    assert held == {
+        "prepare a": False,
+        "prepare broken": False,
+        "prepare b": False,
+        "work a": True,
+        "work b": True,
+    }
