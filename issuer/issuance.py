@@ -13,27 +13,25 @@ from sqlalchemy.orm import Session
 
 from issuer import audit
 from issuer import statements as sql
+from issuer.credential_request import SPENT_NONCE, CheckedProof, Prepared, check_key_proof
 from issuer.credential_types import CredentialType
 from issuer.keys import SigningKey
 from issuer.models import Offer
 from issuer.settings import IssuerSettings
-from issuer.signed_tokens import ACCESS_TOKEN, NONCE, TokenMinter
+from issuer.signed_tokens import ACCESS_TOKEN, TokenMinter
 from issuer.tokens import matches, new_token, new_tx_code, sha256_hex
-from nansen.credential.issuance import PreparedCredential, prepare_credential
+from nansen.credential.issuance import prepare_credential
 from nansen.crypto.keys import PublicKey
 from nansen.openid4vci.errors import (
     IssuanceProtocolError,
     invalid_grant,
     invalid_nonce,
-    invalid_proof,
     invalid_request,
 )
 from nansen.openid4vci.offer import CredentialOffer
 from nansen.openid4vci.proof import verify_proof_jwt
 
 TX_CODE_LENGTH = 6
-# as nansen.openid4vci.proof words it for a nonce its consume_nonce turns down
-SPENT_NONCE = "the key proof's nonce is unknown, expired or used; get a fresh c_nonce"
 
 
 class IssuanceFlow:
@@ -131,30 +129,11 @@ class IssuanceFlow:
         return offer
 
     def check_proof(self, proofs: Any) -> CheckedProof:
-        """The key proof's checks that need no database (its signature above all), made before the
-        request joins the write transaction; their refusal is raised there in its turn, after the
-        access token's and the request's own (``request_credential``)."""
-        jwt_proofs = proofs.get("jwt") if isinstance(proofs, dict) else None
-        if not isinstance(jwt_proofs, list) or len(jwt_proofs) != 1:
-            return CheckedProof(refusal=invalid_proof("Send exactly one key proof as proofs.jwt."))
-        nonces: list[str] = []
-
-        def genuine_nonce(nonce: str) -> bool:  # whether it is still unspent is the transaction's to say
-            if self.tokens.open(NONCE, nonce) is None:
-                return False
-            nonces.append(sha256_hex(nonce))
-            return True
-
-        try:
-            holder_key = self.verify_proof(
-                jwt_proofs[0],
-                expected_audience=self.credential_issuer,
-                now=int(time.time()),
-                consume_nonce=genuine_nonce,
-            )
-        except IssuanceProtocolError as refusal:
-            return CheckedProof(refusal=refusal)
-        return CheckedProof(holder_key=holder_key, nonce_sha256=nonces[0])
+        """The key proof's checks that need no database, made before the request's transaction
+        (issuer/credential_request.py)."""
+        return check_key_proof(
+            proofs, tokens=self.tokens, audience=self.credential_issuer, verify=self.verify_proof
+        )
 
     def prepare(self, reader: Connection, *, access_token: str, proof: CheckedProof) -> Prepared | None:
         """The credential this request will most likely queue, prepared outside the write lock from a
@@ -285,30 +264,6 @@ class IssuanceFlow:
             db.execute(sql.FORGET_ISSUED, {"credential_id_": credential_id})
             db.execute(sql.FORGET_CLAIMS, {"offer_id_": row.offer_id})
         return str(row.issued)
-
-
-@dataclass(frozen=True, slots=True)
-class CheckedProof:
-    """A key proof after the checks that need no database: its holder key and its c_nonce's digest,
-    or the refusal to raise in its turn."""
-
-    holder_key: PublicKey | None = None
-    nonce_sha256: str | None = None
-    refusal: IssuanceProtocolError | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Prepared:
-    """A credential prepared ahead of its transaction, for the offer, claims and key it was made from."""
-
-    offer_id: str
-    claims: Any
-    holder_key: PublicKey
-    status_index: int
-    credential: PreparedCredential
-
-    def fits(self, offer: Any, holder_key: PublicKey) -> bool:
-        return self.offer_id == offer.id and self.holder_key is holder_key and self.claims == offer.claims
 
 
 @dataclass(frozen=True, slots=True)
