@@ -26,6 +26,7 @@ from nansen.openid4vci.errors import (
     IssuanceProtocolError,
     invalid_grant,
     invalid_nonce,
+    invalid_proof,
     invalid_request,
 )
 from nansen.openid4vci.offer import CredentialOffer
@@ -128,9 +129,12 @@ class IssuanceFlow:
             )
         return offer
 
-    def check_proof(self, proofs: Any) -> CheckedProof:
+    def check_proof(self, proofs: Any, *, access_token: str) -> CheckedProof:
         """The key proof's checks that need no database, made before the request's transaction
-        (issuer/credential_request.py)."""
+        (issuer/credential_request.py). Behind a forged or expired access token, which the transaction
+        refuses first, no signature is checked: such requests stay cheap to refuse."""
+        if self.tokens.open(ACCESS_TOKEN, access_token) is None:
+            return CheckedProof(refusal=invalid_proof("not checked: the access token is not genuine"))
         return check_key_proof(
             proofs, tokens=self.tokens, audience=self.credential_issuer, verify=self.verify_proof
         )

@@ -47,7 +47,7 @@ async def credential_answer(state: IssuerState, *, access_token: str, body: dict
     flow = state.flow
     # the proof's signature and the credential's preparation are checked and made before the write
     # lock, so other processes' wallets need not wait for them; refusals keep their order
-    proof = flow.check_proof(body.get("proofs"))
+    proof = flow.check_proof(body.get("proofs"), access_token=access_token)
 
     def prepare(reader: Connection) -> Callable[[Connection], Enqueued]:
         prepared = flow.prepare(reader, access_token=access_token, proof=proof)

@@ -286,3 +286,8 @@ def test_the_key_proof_is_checked_without_the_write_lock(office: Office) -> None
     assert len(checks) == 1
     thread, held = checks[0]
     assert not thread.startswith("wallet-db") and not held
+    # behind a forged access token no signature is checked: refusing it stays cheap
+    body = {"credential_configuration_id": "refugee_identity", "proofs": {"jwt": [_proof(office)]}}
+    forged = office.client.post("/credential", headers={"Authorization": "Bearer made-up.token"}, json=body)
+    assert forged.status_code == 401 and forged.json()["error"] == "invalid_token"
+    assert len(checks) == 1
