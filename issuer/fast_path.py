@@ -24,6 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from issuer.deps import IssuerState
 from issuer.problems import refusal
 from issuer.wallet_answers import access_token_from, credential_answer, nonce_answer, token_answer
+from nansen.asgi_limits import replay
 from nansen.errors import NansenError
 from nansen.openid4vci.errors import IssuanceProtocolError
 from nansen.openid4vci.offer import PRE_AUTHORIZED_GRANT
@@ -55,7 +56,8 @@ class WalletFastPath:
             except NansenError as exc:  # a refusal from the core, answered as its exception handler does
                 answer = refusal(exc)
         if answer is None:
-            await self.app(scope, _replay(body, receive), send)
+            read: Message = {"type": "http.request", "body": body, "more_body": False}
+            await self.app(scope, replay([read], receive), send)
             return
         await answer(scope, receive, send)
 
@@ -110,13 +112,3 @@ def _plain_json(scope: Scope, body: bytes) -> dict[str, Any] | None:
 
 def _media_type(scope: Scope) -> str:
     return Headers(scope=scope).get("content-type", "").partition(";")[0].strip().lower()
-
-
-def _replay(body: bytes, receive: Receive) -> Receive:
-    """The request's body once more for the route, then the connection's own messages."""
-    pending: list[Message] = [{"type": "http.request", "body": body, "more_body": False}]
-
-    async def replayed() -> Message:
-        return pending.pop() if pending else await receive()
-
-    return replayed
