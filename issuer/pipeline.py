@@ -36,7 +36,21 @@ from nansen.merkle import MerkleTree, build_tree
 from nansen.sdjwt.disclosures import parse_disclosure
 from nansen.sdjwt.issuance import PreparedSdJwt
 
+LINGER_QUIET_SECONDS = 0.05  # a pause in arrivals this long ends a lingering window
+
 log = logging.getLogger("nansen.issuer.pipeline")
+
+
+def window_closed(*, now: float, oldest: float, newest: float, window: float) -> bool:
+    """Whether a batch that is not full closes now. It closes ``window`` seconds after its first
+    credential, unless credentials are still arriving: then it lingers until they pause for
+    LINGER_QUIET_SECONDS, for at most one more window. Wallets that come back together then share
+    one anchor, instead of the last few of them paying for an anchor of their own."""
+    if now - oldest < window:
+        return False
+    return now - oldest >= 2 * window or now - newest >= LINGER_QUIET_SECONDS
+
+
 PURGE_EVERY_SECONDS = 30.0
 STATUS_CODES = {
     "valid": CredentialStatus.VALID,
@@ -115,12 +129,14 @@ class AnchoringPipeline:
                 self._lease.release()
 
     def _idle_seconds(self) -> float:
-        """Sleep until the oldest queued credential's window closes (or a wake-up)."""
+        """Sleep until the oldest queued credential's window closes (or a wake-up); while a window
+        lingers, look again shortly."""
         window = self._settings.batch_window_ms / 1000
         oldest = self._oldest_queued
         if oldest is None:
             return window
-        return min(window, max(0.005, oldest + window - self._clock()))
+        remaining = oldest + window - self._clock()
+        return min(window, max(0.005, remaining) if remaining > 0 else LINGER_QUIET_SECONDS)
 
     # -- one pass ----------------------------------------------------------------------------------
     def run_once(self) -> bool:
@@ -165,14 +181,17 @@ class AnchoringPipeline:
 
     def _cut_batch(self) -> bool:
         with self._sessions() as session:
-            count, oldest = session.execute(
-                select(func.count(), func.min(Credential.created_at)).where(Credential.state == "queued")
+            count, oldest, newest = session.execute(
+                select(func.count(), func.min(Credential.created_at), func.max(Credential.created_at)).where(
+                    Credential.state == "queued"
+                )
             ).one()
             self._oldest_queued = oldest
             if not count:
                 return False
-            window_over = self._clock() - oldest >= self._settings.batch_window_ms / 1000
-            if count < self._settings.batch_size and not window_over:
+            window = self._settings.batch_window_ms / 1000
+            closed = window_closed(now=self._clock(), oldest=oldest, newest=newest, window=window)
+            if count < self._settings.batch_size and not closed:
                 return False
             queued = session.execute(
                 select(*_MEMBER)
