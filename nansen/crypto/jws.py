@@ -15,6 +15,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, NewType
 
 from cryptography.exceptions import InvalidSignature
@@ -189,15 +190,32 @@ def sign_compact(*, header: Mapping[str, Any], payload: bytes, key: PrivateKey) 
     return sign_compact_with_digest(header=header, payload=payload, key=key)[0]
 
 
+def _encoded_header(header: Mapping[str, Any]) -> str:
+    """b64url of the compact JSON header with ``alg`` first. An issuer signs every credential under
+    the same few headers, so flat ones (string values) are encoded once and remembered."""
+    items = tuple(header.items())
+    if all(type(v) is str for _, v in items):
+        return _encoded_flat_header(items)
+    return _encode_header(items)
+
+
+@lru_cache(maxsize=64)
+def _encoded_flat_header(items: tuple[tuple[str, str], ...]) -> str:
+    return _encode_header(items)
+
+
+def _encode_header(items: tuple[tuple[str, Any], ...]) -> str:
+    full_header = {"alg": "ES256", **{k: v for k, v in items if k != "alg"}}
+    return b64url_encode(json.dumps(full_header, separators=(",", ":")).encode("utf-8"))
+
+
 def sign_compact_with_digest(
     *, header: Mapping[str, Any], payload: bytes, key: PrivateKey
 ) -> tuple[str, ContentDigest]:
     """``sign_compact`` and the signed-content digest of the token, its signing input hashed once."""
     if "alg" in header and header["alg"] != "ES256":
         raise AlgorithmNotAllowedError("only ES256 signing is supported")
-    full_header = {"alg": "ES256", **{k: v for k, v in header.items() if k != "alg"}}
-    head_b64 = b64url_encode(json.dumps(full_header, separators=(",", ":")).encode("utf-8"))
-    signing_input = f"{head_b64}.{b64url_encode(payload)}"
+    signing_input = f"{_encoded_header(header)}.{b64url_encode(payload)}"
     digest = signing_input_digest(signing_input.encode("ascii"))
     r, s = decode_dss_signature(key.key.sign(digest, _ECDSA_PREHASHED_SHA256))
     signature = b64url_encode(r.to_bytes(_HALF, "big") + s.to_bytes(_HALF, "big"))
