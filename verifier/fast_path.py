@@ -48,14 +48,14 @@ class VerifierApp(FastAPI):
             return
         body, ended, disconnected = await _read_body(receive, self.max_body_bytes)
         state: ServiceState | None = getattr(self.state, "service", None)
-        plain = ended and len(body) <= self.max_body_bytes and state is not None
-        submission = _plain_case(scope, body, state) if plain and state is not None else None
-        if submission is None:
+        submission = None
+        if state is not None and ended and len(body) <= self.max_body_bytes:
+            submission = _plain_case(scope, body, state)
+        if state is None or submission is None:
             if not disconnected:
                 read = {"type": "http.request", "body": body, "more_body": not ended}
                 await super().__call__(scope, replay([read], receive), send)
             return
-        assert state is not None
         try:
             response = JSONResponse(verify_submission(state, submission))
         except HTTPException as exc:
