@@ -98,10 +98,11 @@ class MerkleTree:
                 pairs.append(level[-1])
             levels.append(pairs)
         self._levels = levels
+        self._root = _seal(levels[-1][0], len(leaf_hashes))
 
     @property
     def root(self) -> bytes:
-        return _seal(self._levels[-1][0], self.leaf_count)
+        return self._root
 
     @property
     def leaf_count(self) -> int:

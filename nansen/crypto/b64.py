@@ -58,7 +58,7 @@ def b64url_encode_hashes(hashes: Sequence[bytes]) -> list[str]:
     Each hash with a zero byte appended is 33 bytes, exactly 44 characters: the hash's own 43
     followed by an "A" (the mirror image of ``b64url_decode_hashes``).
     """
-    if any(len(h) != 32 for h in hashes):
+    if {*map(len, hashes)} - {32}:
         raise ValueError("hashes must be 32 bytes each")
     if not hashes:
         return []
