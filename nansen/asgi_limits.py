@@ -28,15 +28,15 @@ class BodyLimitMiddleware:
             return
         headers = dict(scope.get("headers") or [])
         declared = headers.get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            await _refuse(send, self.max_bytes)
+        if declared is not None and not _declared_within(declared, self.max_bytes):
+            await refuse_too_large(send, self.max_bytes)
             return
         if declared is None and scope.get("method") not in _BODILESS:
             # a streamed body of unknown length is read here, up to the limit, before the app sees
             # any of it (frameworks turn errors raised while they read a body into other answers)
-            read = await _read_within(receive, self.max_bytes)
+            read = await read_within(receive, self.max_bytes)
             if read is None:
-                await _refuse(send, self.max_bytes)
+                await refuse_too_large(send, self.max_bytes)
                 return
             receive = replay(read, receive)
         await self.app(scope, receive, send)
@@ -45,8 +45,22 @@ class BodyLimitMiddleware:
 _BODILESS = frozenset({"GET", "HEAD", "OPTIONS", "DELETE"})
 
 
-async def _read_within(receive: Receive, limit: int) -> list[Message] | None:
-    """The request's messages up to the end of its body, or None once it passes ``limit`` bytes."""
+def _declared_within(declared: bytes, limit: int) -> bool:
+    return declared.isdigit() and int(declared) <= limit
+
+
+async def read_body_within(scope: Scope, receive: Receive, limit: int) -> list[Message] | None:
+    """For a caller that must read a request's whole body itself: its messages (see ``read_within``),
+    or None when the body is over ``limit``, declared or as it streams in (refuse it, unread)."""
+    for name, value in scope.get("headers") or ():
+        if name == b"content-length" and not _declared_within(bytes(value), limit):
+            return None
+    return await read_within(receive, limit)
+
+
+async def read_within(receive: Receive, limit: int) -> list[Message] | None:
+    """The request's messages up to the end of its body (or its disconnect), or None once the body
+    passes ``limit`` bytes."""
     messages: list[Message] = []
     seen = 0
     while True:
@@ -71,7 +85,8 @@ def replay(messages: list[Message], receive: Receive) -> Receive:
     return replayed
 
 
-async def _refuse(send: Send, limit: int) -> None:
+async def refuse_too_large(send: Send, limit: int) -> None:
+    """413 as a problem details document; the body was not read."""
     body: dict[str, Any] = {
         "type": "about:blank",
         "title": "Request body too large",

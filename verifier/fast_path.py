@@ -6,8 +6,8 @@ answer) costs a good part of what the verification itself costs. ``VerifierApp``
 front of the whole stack: it answers the plain case — a well-formed body within the size limit from
 a signed-in officer — with the same function, the same nonce rules and the same responses as the
 route in ``verifier.routes.offline``, and times it under the route's label. Everything else (no or a
-bad token, a body the schema refuses, a body over the limit) goes on to the stack with what was read
-replayed, so every refusal keeps its one wording and the size limit its one place.
+bad token, a body the schema refuses) goes on to the stack with what was read replayed, so every
+refusal keeps its one wording; a body over the limit is refused here by the shared size limit.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.types import Receive, Scope, Send
 
-from nansen.asgi_limits import replay
+from nansen.asgi_limits import read_body_within, refuse_too_large, replay
 from nansen.errors import NansenError
 from verifier.deps import ServiceState, bearer_token
 from verifier.problems import core_problem, problem, unexpected_problem
@@ -42,19 +42,17 @@ class VerifierApp(FastAPI):
             await super().__call__(scope, receive, send)
             return
         started = time.perf_counter()
-        declared = _header(scope, b"content-length")
-        if declared and (not declared.isdigit() or int(declared) > self.max_body_bytes):
-            await super().__call__(scope, receive, send)  # refused there, unread
+        messages = await read_body_within(scope, receive, self.max_body_bytes)
+        if messages is None:
+            await refuse_too_large(send, self.max_body_bytes)
             return
-        body, ended, disconnected = await _read_body(receive, self.max_body_bytes)
+        if messages[-1]["type"] != "http.request":
+            return  # the client went away: nobody to answer
         state: ServiceState | None = getattr(self.state, "service", None)
-        submission = None
-        if state is not None and ended and len(body) <= self.max_body_bytes:
-            submission = _plain_case(scope, body, state)
+        body = b"".join(m.get("body", b"") for m in messages)
+        submission = None if state is None else _plain_case(scope, body, state)
         if state is None or submission is None:
-            if not disconnected:
-                read = {"type": "http.request", "body": body, "more_body": not ended}
-                await super().__call__(scope, replay([read], receive), send)
+            await super().__call__(scope, replay(messages, receive), send)
             return
         try:
             response = JSONResponse(verify_submission(state, submission))
@@ -86,21 +84,3 @@ def _header(scope: Scope, name: bytes) -> str:
         if key == name:
             return bytes(value).decode("latin-1")
     return ""
-
-
-async def _read_body(receive: Receive, limit: int) -> tuple[bytes, bool, bool]:
-    """(what was read, whether the body has ended, whether the client went away).
-
-    Reading stops as soon as more than ``limit`` bytes have arrived: the stack's size limit answers."""
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            return b"".join(chunks), False, True
-        chunk = message.get("body", b"")
-        chunks.append(chunk)
-        size += len(chunk)
-        ended = not message.get("more_body", False)
-        if ended or size > limit:
-            return b"".join(chunks), ended, False
