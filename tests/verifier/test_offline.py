@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 
-from desk import Desk
+from desk import Desk, all_at_once
 from world import VCT
 
 from nansen.sdjwt.presentation import create_presentation
@@ -126,18 +125,9 @@ def test_latency_is_labelled_by_route_on_the_fast_path_too(desk: Desk) -> None:
 
 def test_fifty_simultaneous_offline_copies_only_one_is_accepted(desk: Desk) -> None:
     body = _submission(desk)
-    codes: list[int] = []
-    barrier = threading.Barrier(50)
-
-    def post() -> None:
-        barrier.wait()
-        codes.append(desk.client.post("/offline/verifications", json=body, headers=desk.headers).status_code)
-
-    threads = [threading.Thread(target=post) for _ in range(50)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
+    codes = all_at_once(
+        50, lambda: desk.client.post("/offline/verifications", json=body, headers=desk.headers).status_code
+    )
     assert codes.count(200) == 1 and codes.count(409) == 49
 
 

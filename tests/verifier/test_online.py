@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import threading
-
-from desk import Desk
+from desk import Desk, all_at_once
 from world import ISSUER_ADDRESS, VCT
 
 from nansen.chain.records import CredentialStatus
@@ -83,18 +81,7 @@ def test_pending_result_answers_202(desk: Desk) -> None:
 def test_fifty_simultaneous_copies_only_one_is_accepted(desk: Desk) -> None:
     created = open_request(desk)
     sent = answer(desk, created)
-    codes: list[int] = []
-    barrier = threading.Barrier(50)
-
-    def post() -> None:
-        barrier.wait()
-        codes.append(desk.client.post(sent["path"], data=sent["form"]).status_code)
-
-    threads = [threading.Thread(target=post) for _ in range(50)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
+    codes = all_at_once(50, lambda: desk.client.post(sent["path"], data=sent["form"]).status_code)
     assert codes.count(200) == 1 and codes.count(400) == 49
 
 
