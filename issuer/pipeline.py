@@ -27,7 +27,6 @@ from issuer.lease import Lease
 from issuer.models import Batch, Credential, StatusChange
 from issuer.retention import purge_personal_data
 from issuer.settings import IssuerSettings
-from issuer.write_lock import NoWriteLock, WriteLock
 from nansen.chain.errors import ContractRevertedError
 from nansen.chain.records import CredentialStatus
 from nansen.credential.issuance import PreparedCredential, complete_credential
@@ -35,6 +34,7 @@ from nansen.errors import NansenError
 from nansen.merkle import MerkleTree, build_tree
 from nansen.sdjwt.disclosures import parse_disclosure
 from nansen.sdjwt.issuance import PreparedSdJwt
+from nansen.write_lock import NoWriteLock, WriteLock
 
 LINGER_QUIET_SECONDS = 0.05  # a pause in arrivals this long ends a lingering window
 

@@ -60,6 +60,7 @@ def create_app(settings: VerifierSettings, *, trust: TrustSource | None = None) 
         finally:
             if chain is not None:
                 chain.stop()
+            store.close()
 
     # Prometheus /metrics is the service's telemetry; FastAPI's native OpenTelemetry would look up
     # the global providers on every request, so it is switched off

@@ -3,6 +3,10 @@
 SQLite in a RAM-backed directory (see settings.state_dir): a request's nonce is consumed by one
 atomic UPDATE, so of fifty copies of a presentation arriving at once in several workers exactly one
 gets through. Results, which hold the disclosed claims, are deleted when read or when they expire.
+
+Every write runs under the database's cross-process write lock (nansen.write_lock): the workers
+write on every verification, and a writer that met SQLite's own lock would nap a millisecond or
+more inside its event loop, with every request it holds waiting behind it.
 """
 
 from __future__ import annotations
@@ -11,10 +15,13 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from nansen.write_lock import sqlite_write_lock
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS requests (
@@ -59,7 +66,8 @@ class StateStore:
         self._clock = clock
         self._local = threading.local()
         path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db:
+        self._write_lock = sqlite_write_lock(path)
+        with self._writing() as db:
             db.executescript(_SCHEMA)
 
     def _connect(self) -> sqlite3.Connection:
@@ -71,6 +79,15 @@ class StateStore:
             db.execute("PRAGMA secure_delete=ON")
             self._local.db = db
         return db
+
+    @contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        """This thread's connection, with the write lock held (one transaction per use)."""
+        with self._write_lock.held():
+            yield self._connect()
+
+    def close(self) -> None:
+        self._write_lock.close()
 
     def add_request(
         self,
@@ -84,13 +101,19 @@ class StateStore:
         ttl: float,
     ) -> StoredRequest:
         now = self._clock()
-        db = self._connect()
-        db.execute("DELETE FROM requests WHERE expires_at < ?", (now - 3600,))
-        db.execute("DELETE FROM results WHERE expires_at < ?", (now,))
-        db.execute(
-            "INSERT INTO requests VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)",
-            (request_id, kind, nonce, audience, json.dumps(query), purpose, now + ttl),
-        )
+        with self._writing() as db:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                db.execute("DELETE FROM requests WHERE expires_at < ?", (now - 3600,))
+                db.execute("DELETE FROM results WHERE expires_at < ?", (now,))
+                db.execute(
+                    "INSERT INTO requests VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)",
+                    (request_id, kind, nonce, audience, json.dumps(query), purpose, now + ttl),
+                )
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
         return StoredRequest(request_id, kind, nonce, audience, query, purpose, "pending", now + ttl)
 
     def get_request(self, request_id: str) -> StoredRequest | None:
@@ -117,44 +140,43 @@ class StateStore:
     def consume_offline(self, *, nonce: str, audience: str) -> StoredRequest | None:
         """Marks the pending, unexpired offline challenge with this nonce and audience used, in one
         statement; None when there is none (unknown, other audience, used or expired)."""
-        row = (
-            self._connect()
-            .execute(
+        with self._writing() as db:
+            row = db.execute(
                 "UPDATE requests SET state = 'used' WHERE nonce = ? AND kind = 'offline' AND audience = ?"
                 " AND state = 'pending' AND expires_at >= ? RETURNING id, purpose, expires_at",
                 (nonce, audience, self._clock()),
-            )
-            .fetchone()
-        )
+            ).fetchone()
         if row is None:
             return None
         return StoredRequest(row[0], "offline", nonce, audience, {}, row[1], "used", row[2])
 
     def consume(self, request_id: str) -> bool:
         """Marks a pending, unexpired request used; True only for the one caller that did."""
-        cursor = self._connect().execute(
-            "UPDATE requests SET state = 'used' WHERE id = ? AND state = 'pending' AND expires_at >= ?",
-            (request_id, self._clock()),
-        )
-        return cursor.rowcount == 1
+        with self._writing() as db:
+            cursor = db.execute(
+                "UPDATE requests SET state = 'used' WHERE id = ? AND state = 'pending' AND expires_at >= ?",
+                (request_id, self._clock()),
+            )
+            return cursor.rowcount == 1
 
     def put_result(self, request_id: str, body: dict[str, Any], ttl: float) -> None:
-        self._connect().execute(
-            "INSERT OR REPLACE INTO results VALUES (?, ?, ?)",
-            (request_id, json.dumps(body), self._clock() + ttl),
-        )
+        with self._writing() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO results VALUES (?, ?, ?)",
+                (request_id, json.dumps(body), self._clock() + ttl),
+            )
 
     def take_result(self, request_id: str) -> dict[str, Any] | None:
         """The result, deleted as it is read (the officer sees it once; nothing personal is kept)."""
-        db = self._connect()
-        row = db.execute(
-            "DELETE FROM results WHERE request_id = ? AND expires_at >= ? RETURNING body",
-            (request_id, self._clock()),
-        ).fetchone()
-        if row is None:
-            return None
-        db.execute("UPDATE requests SET state = 'read' WHERE id = ?", (request_id,))
-        # secure_delete zeroes the freed page in the database; the WAL still holds the old page
-        # image until a checkpoint, so flush and truncate it now
-        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        with self._writing() as db:
+            row = db.execute(
+                "DELETE FROM results WHERE request_id = ? AND expires_at >= ? RETURNING body",
+                (request_id, self._clock()),
+            ).fetchone()
+            if row is None:
+                return None
+            db.execute("UPDATE requests SET state = 'read' WHERE id = ?", (request_id,))
+            # secure_delete zeroes the freed page in the database; the WAL still holds the old page
+            # image until a checkpoint, so flush and truncate it now
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return dict(json.loads(row[0]))

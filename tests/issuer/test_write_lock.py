@@ -15,7 +15,8 @@ from issuer_desk import CLAIMS, Office, wallet_receive
 from sqlalchemy import Engine, event
 
 from issuer.db import make_engine
-from issuer.write_lock import FileWriteLock, NoWriteLock, write_lock_for
+from issuer.write_lock import write_lock_for
+from nansen.write_lock import FileWriteLock, NoWriteLock
 
 
 def _held_elsewhere(path: Path) -> bool:

@@ -1,0 +1,67 @@
+"""SQLite's write transactions taken in turn across worker processes, without its busy handler's naps.
+
+SQLite admits one writer at a time. A writer that finds the lock taken retries through the busy
+handler, which sleeps 1, 2, 5, 10, 15, 20, 25... ms between attempts; with two worker processes
+writing all the time, most of that sleep is spent while the lock already stands free again, and a
+worker that sleeps inside its event loop answers nobody meanwhile. A blocking ``flock`` on a file
+beside the database queues the writers in the kernel instead: the waiting one wakes the instant the
+other lets go. The operating system releases a dead process's lock. PostgreSQL locks rows and needs
+none of this.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Protocol
+
+
+class WriteLock(Protocol):
+    def held(self) -> AbstractContextManager[None]: ...
+    def close(self) -> None: ...
+
+
+class FileWriteLock:
+    """An exclusive ``flock`` per write transaction; threads of one process queue on a mutex first
+    (``flock`` does not exclude two threads sharing one open file)."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._mutex = threading.Lock()
+        self._fd: int | None = None
+
+    @contextlib.contextmanager
+    def held(self) -> Iterator[None]:
+        with self._mutex:
+            if self._fd is None:
+                self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+            fcntl.flock(self._fd, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
+
+    def close(self) -> None:
+        with self._mutex:
+            if self._fd is not None:
+                os.close(self._fd)
+                self._fd = None
+
+
+class NoWriteLock:
+    @contextlib.contextmanager
+    def held(self) -> Iterator[None]:
+        yield
+
+    def close(self) -> None:
+        pass
+
+
+def sqlite_write_lock(database: Path) -> FileWriteLock:
+    """The lock every writer of the SQLite file ``database`` takes, in whichever process."""
+    return FileWriteLock(database.with_suffix(".writers.lock"))
