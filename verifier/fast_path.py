@@ -12,11 +12,11 @@ refusal keeps its one wording; a body over the limit is refused here by the shar
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
 from fastapi import FastAPI, HTTPException
-from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.types import Receive, Scope, Send
 
@@ -55,15 +55,16 @@ class VerifierApp(FastAPI):
             await super().__call__(scope, replay(messages, receive), send)
             return
         try:
-            response = JSONResponse(verify_submission(state, submission))
+            answer = verify_submission(state, submission)
         except HTTPException as exc:
-            response = problem(exc.status_code, "Request refused", str(exc.detail))
+            await problem(exc.status_code, "Request refused", str(exc.detail))(scope, receive, send)
         except NansenError as exc:
-            response = core_problem(exc)
+            await core_problem(exc)(scope, receive, send)
         except Exception as exc:  # what the stack's last-resort handler would have answered
-            response = unexpected_problem(exc, PATH)
-        await response(scope, receive, send)
-        state.metrics.latency.labels(route=PATH).observe(time.perf_counter() - started)
+            await unexpected_problem(exc, PATH)(scope, receive, send)
+        else:
+            await _send_json(send, answer)
+        state.metrics.route_latency(PATH).observe(time.perf_counter() - started)
 
 
 def _plain_case(scope: Scope, body: bytes, state: ServiceState) -> OfflineVerificationCreate | None:
@@ -77,6 +78,18 @@ def _plain_case(scope: Scope, body: bytes, state: ServiceState) -> OfflineVerifi
         return OfflineVerificationCreate.model_validate_json(body)
     except ValidationError:
         return None
+
+
+# the bytes JSONResponse would send, without building a response object for every answer
+_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+_JSON_TYPE = (b"content-type", b"application/json")
+
+
+async def _send_json(send: Send, content: dict[str, object]) -> None:
+    body = _ENCODER.encode(content).encode("utf-8")
+    headers = [(b"content-length", str(len(body)).encode("ascii")), _JSON_TYPE]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 def _header(scope: Scope, name: bytes) -> str:

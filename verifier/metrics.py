@@ -25,6 +25,22 @@ class VerifierMetrics:
         self.latency = Histogram(
             "nansen_http_request_seconds", "HTTP request latency", ["route"], registry=self.registry
         )
+        self._route_latency: dict[str, Any] = {}
+        self._verdicts: dict[str, Any] = {}
+
+    def route_latency(self, route: str) -> Any:
+        """The latency histogram of one route (the labelled child, looked up once per route)."""
+        child = self._route_latency.get(route)
+        if child is None:
+            child = self._route_latency[route] = self.latency.labels(route=route)
+        return child
+
+    def verdict_counter(self, verdict: str) -> Any:
+        """The counter of one verdict (looked up once per verdict)."""
+        child = self._verdicts.get(verdict)
+        if child is None:
+            child = self._verdicts[verdict] = self.verifications.labels(verdict=verdict)
+        return child
 
 
 class LatencyMiddleware:
@@ -43,4 +59,4 @@ class LatencyMiddleware:
         service = getattr(scope["app"].state, "service", None)
         if service is not None:
             label = getattr(route, "path", "unmatched")
-            service.metrics.latency.labels(route=label).observe(time.perf_counter() - started)
+            service.metrics.route_latency(label).observe(time.perf_counter() - started)

@@ -49,6 +49,7 @@ KEY_CARRYING_HEADERS: frozenset[str] = frozenset({"jwk", "jku", "x5u", "x5c"})
 _ECDSA_SHA256 = ec.ECDSA(hashes.SHA256())
 _ECDSA_PREHASHED_SHA256 = ec.ECDSA(Prehashed(hashes.SHA256()))
 _HALF = 32
+_REMEMBERED_HEADER_CHARS = 512  # so the remembered headers stay small, whoever sends them
 # Order of the P-256 group: needed to describe (and test) the s -> n - s malleation.
 P256_ORDER = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
 
@@ -94,7 +95,7 @@ def parse_compact(unverified_token: str, *, max_bytes: int = DEFAULT_MAX_BYTES) 
         raise JwsError("compact JWS must have three parts")
     head_b64, payload_b64, sig_b64 = parts
     try:
-        header = loads_strict(b64url_decode(head_b64), max_bytes=max_bytes)
+        header = _parse_header(head_b64)
         payload = b64url_decode(payload_b64)
         signature = b64url_decode(sig_b64)
         signing_input = f"{head_b64}.{payload_b64}".encode("ascii")
@@ -106,9 +107,29 @@ def parse_compact(unverified_token: str, *, max_bytes: int = DEFAULT_MAX_BYTES) 
         if type(exc) is not JsonError:
             raise  # duplicate key / too large / too deep keep their specific reason
         raise JwsError(f"JWS header is not JSON: {exc}") from exc
+    return UnverifiedJws(header, payload, signing_input, signature)
+
+
+def _parse_header(head_b64: str) -> dict[str, Any]:
+    """The header as a JSON object. An issuer signs every credential, and a holder every KB-JWT,
+    under the same few header texts, so short ones are remembered once parsed (refusals are not);
+    each caller gets its own copy."""
+    if len(head_b64) > _REMEMBERED_HEADER_CHARS:
+        return _decode_header(head_b64)
+    return dict(_remembered_header(head_b64))
+
+
+@lru_cache(maxsize=256)
+def _remembered_header(head_b64: str) -> dict[str, Any]:
+    return _decode_header(head_b64)
+
+
+def _decode_header(head_b64: str) -> dict[str, Any]:
+    # part of a token already within its size limit, so the header needs no limit of its own
+    header = loads_strict(b64url_decode(head_b64))
     if not isinstance(header, dict):
         raise JwsError("JWS header is not a JSON object")
-    return UnverifiedJws(header, payload, signing_input, signature)
+    return header
 
 
 def check_header(

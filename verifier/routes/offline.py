@@ -59,7 +59,7 @@ def verify_submission(state: ServiceState, body: OfflineVerificationCreate) -> d
         audience=stored.audience,
         nonce=stored.nonce,
     )
-    state.metrics.verifications.labels(verdict=result["verdict"]).inc()
+    state.metrics.verdict_counter(result["verdict"]).inc()
     return result
 
 

@@ -48,7 +48,7 @@ def post_response(
         )
     except NansenError as exc:
         body = refusal("malformed_response", exc.user_message)
-    state.metrics.verifications.labels(verdict=body["verdict"]).inc()
+    state.metrics.verdict_counter(body["verdict"]).inc()
     log.info("request answered: verdict=%s reason=%s", body["verdict"], body["reason"])
     state.store.put_result(request_id, body, state.settings.result_ttl_seconds)
     # the holder learns the outcome only in broad terms; the claims are for the officer
