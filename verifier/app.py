@@ -18,6 +18,7 @@ from verifier.deps import ServiceState
 from verifier.fast_path import VerifierApp
 from verifier.metrics import LatencyMiddleware, VerifierMetrics
 from verifier.officers import OfficerDirectory
+from verifier.offline_challenges import OfflineChallenges
 from verifier.routes import health, offline, requests, wallet
 from verifier.settings import VerifierSettings
 from verifier.store import StateStore
@@ -40,6 +41,7 @@ def create_app(settings: VerifierSettings, *, trust: TrustSource | None = None) 
         # built before the link starts, so a bad officers file or state dir fails start-up cleanly
         officers = OfficerDirectory(settings.officers_file)
         store = StateStore(settings.state_db)
+        offline_challenges = OfflineChallenges(settings.offline_challenges_dir)
         chain: ChainLink | None = None
         link: TrustLink
         if trust is None:
@@ -54,7 +56,12 @@ def create_app(settings: VerifierSettings, *, trust: TrustSource | None = None) 
             if chain is not None:
                 await asyncio.to_thread(chain.wait_first_attempt, FIRST_SYNC_WAIT_SECONDS)
             app.state.service = ServiceState(
-                settings=settings, link=link, store=store, officers=officers, metrics=VerifierMetrics()
+                settings=settings,
+                link=link,
+                store=store,
+                offline_challenges=offline_challenges,
+                officers=officers,
+                metrics=VerifierMetrics(),
             )
             yield
         finally:

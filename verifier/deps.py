@@ -10,6 +10,7 @@ from fastapi import Depends, HTTPException, Request
 from verifier.chain_link import TrustLink
 from verifier.metrics import VerifierMetrics
 from verifier.officers import Officer, OfficerDirectory
+from verifier.offline_challenges import OfflineChallenges
 from verifier.settings import VerifierSettings
 from verifier.store import StateStore
 
@@ -19,6 +20,7 @@ class ServiceState:
     settings: VerifierSettings
     link: TrustLink
     store: StateStore
+    offline_challenges: OfflineChallenges
     officers: OfficerDirectory
     metrics: VerifierMetrics
 

@@ -51,5 +51,9 @@ class VerifierSettings(BaseSettings):
         return self.state_dir / f"nansen-verifier-{self.instance}.sqlite"
 
     @property
+    def offline_challenges_dir(self) -> Path:
+        return self.state_dir / f"nansen-verifier-{self.instance}-offline-challenges"
+
+    @property
     def officers_file(self) -> Path:
         return self.data_dir / "officers.json"

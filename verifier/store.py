@@ -1,8 +1,8 @@
 """Short-lived request and result state shared by the service's worker processes.
 
-SQLite in a RAM-backed directory (see settings.state_dir): a request's nonce is consumed by one
-atomic UPDATE, so of fifty copies of a presentation arriving at once in several workers exactly one
-gets through. Results, which hold the disclosed claims, are deleted when read or when they expire.
+SQLite in a RAM-backed directory (see settings.state_dir): a request is consumed by one atomic
+UPDATE, so of fifty copies of a presentation arriving at once in several workers exactly one gets
+through (offline challenges are spent in verifier.offline_challenges). Results, which hold the disclosed claims, are deleted when read or when they expire.
 
 Every write runs under the database's cross-process write lock (nansen.write_lock): the workers
 write on every verification, and a writer that met SQLite's own lock would nap a millisecond or
@@ -128,27 +128,6 @@ class StateStore:
         if row is None:
             return None
         return StoredRequest(row[0], row[1], row[2], row[3], json.loads(row[4]), row[5], row[6], row[7])
-
-    def find_offline(self, nonce: str) -> StoredRequest | None:
-        row = (
-            self._connect()
-            .execute("SELECT id FROM requests WHERE nonce = ? AND kind = 'offline'", (nonce,))
-            .fetchone()
-        )
-        return self.get_request(row[0]) if row else None
-
-    def consume_offline(self, *, nonce: str, audience: str) -> StoredRequest | None:
-        """Marks the pending, unexpired offline challenge with this nonce and audience used, in one
-        statement; None when there is none (unknown, other audience, used or expired)."""
-        with self._writing() as db:
-            row = db.execute(
-                "UPDATE requests SET state = 'used' WHERE nonce = ? AND kind = 'offline' AND audience = ?"
-                " AND state = 'pending' AND expires_at >= ? RETURNING id, purpose, expires_at",
-                (nonce, audience, self._clock()),
-            ).fetchone()
-        if row is None:
-            return None
-        return StoredRequest(row[0], "offline", nonce, audience, {}, row[1], "used", row[2])
 
     def consume(self, request_id: str) -> bool:
         """Marks a pending, unexpired request used; True only for the one caller that did."""

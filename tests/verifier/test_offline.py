@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 import time
 from collections.abc import Iterator
 
@@ -133,8 +135,10 @@ def test_fifty_simultaneous_offline_copies_only_one_is_accepted(desk: Desk) -> N
 
 def test_an_expired_challenge_is_refused_and_says_so(desk: Desk) -> None:
     body = _submission(desk)
-    store = desk.client.app.state.service.store  # type: ignore[attr-defined]
-    store._connect().execute("UPDATE requests SET expires_at = 0 WHERE nonce = ?", (body["nonce"],))
+    challenge = (
+        desk.settings.offline_challenges_dir / "pending" / hashlib.sha256(body["nonce"].encode()).hexdigest()
+    )
+    os.utime(challenge, (0, 0))  # its modification time is its expiry
     expired = desk.client.post("/offline/verifications", json=body, headers=desk.headers)
     assert expired.status_code == 409 and "expired" in expired.json()["detail"]
 

@@ -1,5 +1,5 @@
 """The verifier's shared state: every write waits for the cross-process write lock, so workers take
-turns in the kernel instead of napping in SQLite's busy handler, and a nonce is still spent once."""
+turns in the kernel instead of napping in SQLite's busy handler, and a request is still used once."""
 
 from __future__ import annotations
 
@@ -18,11 +18,11 @@ from verifier.store import StateStore
 AUDIENCE = "x509_san_dns:verifier.example"
 
 
-def _challenge(store: StateStore, nonce: str, request_id: str | None = None) -> None:
+def _request(store: StateStore, request_id: str) -> None:
     store.add_request(
-        request_id=request_id or f"id-{nonce}",
-        kind="offline",
-        nonce=nonce,
+        request_id=request_id,
+        kind="online",
+        nonce=f"nonce-of-{request_id}",
         audience=AUDIENCE,
         query={},
         purpose="",
@@ -59,42 +59,35 @@ def database(tmp_path: Path) -> Path:
     return tmp_path / "state.db"
 
 
-def test_consuming_a_challenge_waits_for_the_write_lock(database: Path) -> None:
+def test_creating_using_and_reading_results_wait_for_the_write_lock(database: Path) -> None:
     store = StateStore(database)
-    _challenge(store, "n1")
-    consumed = _waits_for_the_lock(database, lambda: store.consume_offline(nonce="n1", audience=AUDIENCE))
-    assert consumed is not None and consumed.state == "used"
-    assert store.consume_offline(nonce="n1", audience=AUDIENCE) is None  # spent once
-
-
-def test_creating_and_reading_results_wait_for_the_write_lock(database: Path) -> None:
-    store = StateStore(database)
-    _waits_for_the_lock(database, lambda: _challenge(store, "n2", "request-2"))
+    _waits_for_the_lock(database, lambda: _request(store, "request-2"))
     assert store.get_request("request-2") is not None
     assert _waits_for_the_lock(database, lambda: store.consume("request-2")) is True
+    assert store.consume("request-2") is False  # used once
     _waits_for_the_lock(database, lambda: store.put_result("request-2", {"verdict": "valid"}, 60))
     assert _waits_for_the_lock(database, lambda: store.take_result("request-2")) == {"verdict": "valid"}
     assert store.take_result("request-2") is None  # deleted as it was read
 
 
-def test_two_stores_on_one_database_spend_each_nonce_once(database: Path) -> None:
-    """Two workers' stores, many threads: every nonce is consumed exactly once, none is lost."""
+def test_two_stores_on_one_database_use_each_request_once(database: Path) -> None:
+    """Two workers' stores, many threads: every request is used exactly once, none is lost."""
     first, second = StateStore(database), StateStore(database)
-    nonces = [f"nonce-{i}" for i in range(200)]
-    for nonce in nonces:
-        _challenge(first, nonce)
+    requests = [f"request-{i}" for i in range(200)]
+    for request_id in requests:
+        _request(first, request_id)
     wins: list[str] = []
     barrier = threading.Barrier(8)
 
     def desk(store: StateStore) -> None:
         barrier.wait()
-        for nonce in nonces:
-            if store.consume_offline(nonce=nonce, audience=AUDIENCE) is not None:
-                wins.append(nonce)
+        for request_id in requests:
+            if store.consume(request_id):
+                wins.append(request_id)
 
     threads = [threading.Thread(target=desk, args=((first, second)[i % 2],)) for i in range(8)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(30)
-    assert sorted(wins) == sorted(nonces)
+    assert sorted(wins) == sorted(requests)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import secrets
 from functools import lru_cache
-from typing import NoReturn
 
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import JSONResponse
@@ -13,27 +12,27 @@ from fastapi.responses import JSONResponse
 from nansen.openid4vp.dcql import CredentialQuery, build_query
 from nansen.openid4vp.request import CLIENT_ID_PREFIX
 from verifier.deps import CurrentOfficer, ServiceState, StateDep
+from verifier.offline_challenges import Spending
 from verifier.schemas import OfflineChallengePublic, OfflineVerificationCreate
 from verifier.service import verify_for_query
-from verifier.store import StoredRequest
+from verifier.settings import VerifierSettings
 
 router = APIRouter(prefix="/offline", tags=["officer"])
+_UNKNOWN = "This nonce was not issued by this verifier. Create a new challenge."
 
 
 @router.post("/challenges", status_code=201)
 def create_challenge(state: StateDep, officer: CurrentOfficer) -> OfflineChallengePublic:
     nonce = secrets.token_urlsafe(16)  # 128 bits; short enough to read out or type
-    audience = CLIENT_ID_PREFIX + state.settings.public_url.rstrip("/") + "/offline"
-    stored = state.store.add_request(
-        request_id=secrets.token_urlsafe(24),
-        kind="offline",
-        nonce=nonce,
-        audience=audience,
-        query={},
-        purpose="",
-        ttl=state.settings.request_ttl_seconds,
+    expires_at = state.offline_challenges.issue(nonce, state.settings.request_ttl_seconds)
+    return OfflineChallengePublic(
+        nonce=nonce, audience=offline_audience(state.settings), expires_at=int(expires_at)
     )
-    return OfflineChallengePublic(nonce=nonce, audience=audience, expires_at=int(stored.expires_at))
+
+
+def offline_audience(settings: VerifierSettings) -> str:
+    """The audience of every offline challenge: this verifier's offline desk."""
+    return CLIENT_ID_PREFIX + settings.public_url.rstrip("/") + "/offline"
 
 
 @router.post("/verifications", response_model=None)
@@ -49,15 +48,22 @@ def verify_submission(state: ServiceState, body: OfflineVerificationCreate) -> d
     CPU-bound and short (well under a millisecond): callers run it inline, not in a thread."""
     # the query first: claims it cannot express are refused (DcqlError) before the nonce is spent
     query = _query(body.credential_type, tuple(tuple(p) for p in body.claims))
-    stored = state.store.consume_offline(nonce=body.nonce, audience=body.audience)
-    if stored is None:  # the plain case took one statement; a refusal looks up its reason
-        _refuse(state.store.find_offline(body.nonce), body)
+    challenges = state.offline_challenges
+    if body.audience != offline_audience(state.settings):  # refused before the nonce is spent
+        if not challenges.known(body.nonce):
+            raise HTTPException(404, _UNKNOWN)
+        raise HTTPException(400, "The audience does not match the challenge.")
+    spending = challenges.spend(body.nonce)
+    if spending is Spending.UNKNOWN:
+        raise HTTPException(404, _UNKNOWN)
+    if spending is not Spending.SPENT_NOW:
+        raise HTTPException(409, "This nonce was already used or has expired. Create a new challenge.")
     result = verify_for_query(
         state.link,
         presentation=body.presentation,
         query=query,
-        audience=stored.audience,
-        nonce=stored.nonce,
+        audience=body.audience,
+        nonce=body.nonce,
     )
     state.metrics.verdict_counter(result["verdict"]).inc()
     return result
@@ -67,11 +73,3 @@ def verify_submission(state: ServiceState, body: OfflineVerificationCreate) -> d
 def _query(credential_type: str, claims: tuple[tuple[str, ...], ...]) -> CredentialQuery:
     """The DCQL query for a type and its claims; desks ask the same few again and again."""
     return build_query("credential", credential_type, claims).credentials[0]
-
-
-def _refuse(stored: StoredRequest | None, body: OfflineVerificationCreate) -> NoReturn:
-    if stored is None:
-        raise HTTPException(404, "This nonce was not issued by this verifier. Create a new challenge.")
-    if body.audience != stored.audience:
-        raise HTTPException(400, "The audience does not match the challenge.")
-    raise HTTPException(409, "This nonce was already used or has expired. Create a new challenge.")
