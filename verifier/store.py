@@ -2,11 +2,12 @@
 
 SQLite in a RAM-backed directory (see settings.state_dir): a request is consumed by one atomic
 UPDATE, so of fifty copies of a presentation arriving at once in several workers exactly one gets
-through (offline challenges are spent in verifier.offline_challenges). Results, which hold the disclosed claims, are deleted when read or when they expire.
+through (offline challenges are spent in verifier.offline_challenges). Results, which hold the
+disclosed claims, are deleted when read or when they expire.
 
-Every write runs under the database's cross-process write lock (nansen.write_lock): the workers
-write on every verification, and a writer that met SQLite's own lock would nap a millisecond or
-more inside its event loop, with every request it holds waiting behind it.
+Every write runs under the database's cross-process write lock (nansen.write_lock): a writer that
+met SQLite's own lock would nap a millisecond or more inside its event loop, with every request it
+holds waiting behind it.
 """
 
 from __future__ import annotations
