@@ -20,6 +20,8 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Protocol
 
+from nansen.errors import ConfigurationError
+
 
 class WriteLock(Protocol):
     def held(self) -> AbstractContextManager[None]: ...
@@ -34,12 +36,15 @@ class FileWriteLock:
         self._path = path
         self._mutex = threading.Lock()
         self._fd: int | None = None
+        self._closed = False
 
     @contextlib.contextmanager
     def held(self) -> Iterator[None]:
         with self._mutex:
+            if self._closed:
+                raise ConfigurationError(f"the write lock {self._path} was closed")
             if self._fd is None:
-                self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+                self._fd = open_own_private(self._path)
             fcntl.flock(self._fd, fcntl.LOCK_EX)
             try:
                 yield
@@ -48,9 +53,28 @@ class FileWriteLock:
 
     def close(self) -> None:
         with self._mutex:
+            self._closed = True
             if self._fd is not None:
                 os.close(self._fd)
                 self._fd = None
+
+
+def open_own_private(path: Path) -> int:
+    """An open file of this user's, created private or made private if it was not; refused if it
+    belongs to someone else. A lock file another user could open, they could hold and stall every
+    writer; a database file they could read would show them its rows (the state dir may be a
+    shared /dev/shm)."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+    info = os.fstat(fd)
+    if info.st_uid != os.geteuid():
+        os.close(fd)
+        raise ConfigurationError(
+            f"the file {path} belongs to another user",
+            user_message=f"Remove {path} (it is not this service's own) and start again.",
+        )
+    if info.st_mode & 0o077:
+        os.fchmod(fd, 0o600)
+    return fd
 
 
 class NoWriteLock:

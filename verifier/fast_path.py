@@ -55,7 +55,7 @@ class VerifierApp(FastAPI):
             await super().__call__(scope, replay(messages, receive), send)
             return
         try:
-            answer = verify_submission(state, submission)
+            body = _encode(verify_submission(state, submission))
         except HTTPException as exc:
             await problem(exc.status_code, "Request refused", str(exc.detail))(scope, receive, send)
         except NansenError as exc:
@@ -63,7 +63,7 @@ class VerifierApp(FastAPI):
         except Exception as exc:  # what the stack's last-resort handler would have answered
             await unexpected_problem(exc, PATH)(scope, receive, send)
         else:
-            await _send_json(send, answer)
+            await _send_json(send, body)
         state.metrics.route_latency(PATH).observe(time.perf_counter() - started)
 
 
@@ -85,8 +85,11 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(","
 _JSON_TYPE = (b"content-type", b"application/json")
 
 
-async def _send_json(send: Send, content: dict[str, object]) -> None:
-    body = _ENCODER.encode(content).encode("utf-8")
+def _encode(content: dict[str, object]) -> bytes:
+    return _ENCODER.encode(content).encode("utf-8")
+
+
+async def _send_json(send: Send, body: bytes) -> None:
     headers = [(b"content-length", str(len(body)).encode("ascii")), _JSON_TYPE]
     await send({"type": "http.response.start", "status": 200, "headers": headers})
     await send({"type": "http.response.body", "body": body})

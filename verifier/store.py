@@ -13,6 +13,7 @@ holds waiting behind it.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 import time
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from nansen.write_lock import sqlite_write_lock
+from nansen.write_lock import open_own_private, sqlite_write_lock
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS requests (
@@ -66,7 +67,11 @@ class StateStore:
         self._path = path
         self._clock = clock
         self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._connections_lock = threading.Lock()
         path.parent.mkdir(parents=True, exist_ok=True)
+        # private before SQLite opens it: its -wal and -shm files take the database file's mode
+        os.close(open_own_private(path))
         self._write_lock = sqlite_write_lock(path)
         with self._writing() as db:
             db.executescript(_SCHEMA)
@@ -79,6 +84,8 @@ class StateStore:
             db.execute("PRAGMA synchronous=OFF")  # ephemeral state in RAM: durability is not wanted
             db.execute("PRAGMA secure_delete=ON")
             self._local.db = db
+            with self._connections_lock:
+                self._connections.append(db)
         return db
 
     @contextmanager
@@ -88,6 +95,11 @@ class StateStore:
             yield self._connect()
 
     def close(self) -> None:
+        """Closes every thread's connection and the lock file (at shutdown)."""
+        with self._connections_lock:
+            for db in self._connections:
+                db.close()
+            self._connections.clear()
         self._write_lock.close()
 
     def add_request(
@@ -105,17 +117,27 @@ class StateStore:
         with self._writing() as db:
             db.execute("BEGIN IMMEDIATE")
             try:
-                db.execute("DELETE FROM requests WHERE expires_at < ?", (now - 3600,))
-                db.execute("DELETE FROM results WHERE expires_at < ?", (now,))
+                self._purge(db, now)
                 db.execute(
                     "INSERT INTO requests VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)",
                     (request_id, kind, nonce, audience, json.dumps(query), purpose, now + ttl),
                 )
+                db.execute("COMMIT")
             except BaseException:
-                db.execute("ROLLBACK")
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
                 raise
-            db.execute("COMMIT")
         return StoredRequest(request_id, kind, nonce, audience, query, purpose, "pending", now + ttl)
+
+    def purge_expired(self) -> None:
+        """Deletes expired results (they hold disclosed claims) and long-expired requests."""
+        with self._writing() as db:
+            self._purge(db, self._clock())
+
+    @staticmethod
+    def _purge(db: sqlite3.Connection, now: float) -> None:
+        db.execute("DELETE FROM requests WHERE expires_at < ?", (now - 3600,))
+        db.execute("DELETE FROM results WHERE expires_at < ?", (now,))
 
     def get_request(self, request_id: str) -> StoredRequest | None:
         row = (

@@ -95,7 +95,7 @@ def parse_compact(unverified_token: str, *, max_bytes: int = DEFAULT_MAX_BYTES) 
         raise JwsError("compact JWS must have three parts")
     head_b64, payload_b64, sig_b64 = parts
     try:
-        header = _parse_header(head_b64)
+        header = _parse_header(head_b64, max_bytes)
         payload = b64url_decode(payload_b64)
         signature = b64url_decode(sig_b64)
         signing_input = f"{head_b64}.{payload_b64}".encode("ascii")
@@ -110,23 +110,27 @@ def parse_compact(unverified_token: str, *, max_bytes: int = DEFAULT_MAX_BYTES) 
     return UnverifiedJws(header, payload, signing_input, signature)
 
 
-def _parse_header(head_b64: str) -> dict[str, Any]:
+def _parse_header(head_b64: str, max_bytes: int) -> dict[str, Any]:
     """The header as a JSON object. An issuer signs every credential, and a holder every KB-JWT,
-    under the same few header texts, so short ones are remembered once parsed (refusals are not);
-    each caller gets its own copy."""
-    if len(head_b64) > _REMEMBERED_HEADER_CHARS:
-        return _decode_header(head_b64)
-    return dict(_remembered_header(head_b64))
+    under the same few header texts, so short flat ones (every value a string, number, boolean or
+    null) are remembered once parsed, and each caller gets a copy of its own; refusals and headers
+    with nested values (``jwk``, ``crit``...) are parsed afresh every time."""
+    if len(head_b64) <= _REMEMBERED_HEADER_CHARS:
+        flat = _remembered_flat_header(head_b64)
+        if flat is not None:
+            return dict(flat)
+    return _decode_header(head_b64, max_bytes)
 
 
 @lru_cache(maxsize=256)
-def _remembered_header(head_b64: str) -> dict[str, Any]:
-    return _decode_header(head_b64)
+def _remembered_flat_header(head_b64: str) -> tuple[tuple[str, str | int | float | bool | None], ...] | None:
+    header = _decode_header(head_b64, DEFAULT_MAX_BYTES)  # at most 512 characters: within any limit
+    items = tuple(header.items())
+    return items if all(v is None or isinstance(v, str | int | float) for _, v in items) else None
 
 
-def _decode_header(head_b64: str) -> dict[str, Any]:
-    # part of a token already within its size limit, so the header needs no limit of its own
-    header = loads_strict(b64url_decode(head_b64))
+def _decode_header(head_b64: str, max_bytes: int) -> dict[str, Any]:
+    header = loads_strict(b64url_decode(head_b64), max_bytes=max_bytes)
     if not isinstance(header, dict):
         raise JwsError("JWS header is not a JSON object")
     return header

@@ -172,3 +172,27 @@ def test_private_key_from_cookbook_rfc7515_signs_verifiable_tokens() -> None:
     key = private_key_from_jwk(APPENDIX_A[1]["key"])
     token = sign_compact(header={}, payload=b"x", key=key)
     assert verify_compact(token, key.public_key()).payload == b"x"
+
+
+def test_a_remembered_header_is_each_callers_own() -> None:
+    """Headers are parsed once and remembered; changing one caller's copy changes nobody else's."""
+    token = sign_compact(header={"typ": "dc+sd-jwt", "kid": "k1"}, payload=b"{}", key=ISSUER)
+    first = parse_compact(token).header
+    first["kid"] = "tampered"
+    first["extra"] = 1
+    assert parse_compact(token).header == {"alg": "ES256", "typ": "dc+sd-jwt", "kid": "k1"}
+
+
+def test_nested_header_values_are_never_shared_between_callers() -> None:
+    nested = _forge({"alg": "ES256", "crit": ["b64"], "b64": True, "x": {"y": [1]}}, b"{}", bytes(64))
+    first = parse_compact(nested).header
+    first["crit"].append("evil")
+    first["x"]["y"].append(2)
+    assert parse_compact(nested).header == {"alg": "ES256", "crit": ["b64"], "b64": True, "x": {"y": [1]}}
+
+
+def test_a_long_header_is_parsed_within_the_callers_limit() -> None:
+    long_header = _forge({"alg": "ES256", "note": "n" * 2000}, b"{}", bytes(64))
+    assert parse_compact(long_header).header["note"] == "n" * 2000
+    with pytest.raises(JwsError, match="exceeds"):
+        parse_compact(long_header, max_bytes=1000)

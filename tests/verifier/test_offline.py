@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterator
 
 from desk import Desk, all_at_once
+from fastapi.responses import JSONResponse
 from world import VCT
 
 from nansen.sdjwt.presentation import create_presentation
@@ -49,6 +50,11 @@ def test_unknown_nonce_is_refused(desk: Desk) -> None:
     }
     response = desk.client.post("/offline/verifications", json=body, headers=desk.headers)
     assert response.status_code == 404 and "challenge" in response.json()["detail"]
+    audience = desk.client.post("/offline/challenges", headers=desk.headers).json()["audience"]
+    right_audience = desk.client.post(
+        "/offline/verifications", json={**body, "audience": audience}, headers=desk.headers
+    )
+    assert right_audience.status_code == 404 and "not issued" in right_audience.json()["detail"]
 
 
 def _submission(desk: Desk) -> dict[str, object]:
@@ -141,6 +147,19 @@ def test_an_expired_challenge_is_refused_and_says_so(desk: Desk) -> None:
     os.utime(challenge, (0, 0))  # its modification time is its expiry
     expired = desk.client.post("/offline/verifications", json=body, headers=desk.headers)
     assert expired.status_code == 409 and "expired" in expired.json()["detail"]
+    assert challenge.exists()  # refused as expired, not spent
+
+
+def test_the_fast_answer_is_the_bytes_the_framework_would_send(desk: Desk) -> None:
+    """Non-ASCII claim values and all: the fast path's raw answer is JSONResponse's, byte for byte."""
+    desk.world.claims["nationality"] = "Україна — Ελλάδα"
+    body = _submission(desk)
+    response = desk.client.post("/offline/verifications", json=body, headers=desk.headers)
+    assert response.status_code == 200 and response.json()["verdict"] == "valid"
+    assert response.json()["claims"] == {"nationality": "Україна — Ελλάδα"}
+    assert response.content == JSONResponse(response.json()).body
+    assert response.headers["content-type"] == "application/json"
+    assert int(response.headers["content-length"]) == len(response.content)
 
 
 def test_an_oversize_body_without_a_declared_length_is_refused_unread(desk: Desk) -> None:

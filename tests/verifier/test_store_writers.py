@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -13,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from nansen.errors import ConfigurationError
 from verifier.store import StateStore
 
 AUDIENCE = "x509_san_dns:verifier.example"
@@ -91,3 +93,37 @@ def test_two_stores_on_one_database_use_each_request_once(database: Path) -> Non
     for thread in threads:
         thread.join(30)
     assert sorted(wins) == sorted(requests)
+
+
+def test_a_refused_write_lets_go_of_the_lock_and_leaves_no_transaction_open(database: Path) -> None:
+    store = StateStore(database)
+    _request(store, "request-3")
+    with pytest.raises(sqlite3.IntegrityError):
+        _request(store, "request-3")  # the same id twice
+    assert _held_elsewhere(database) is False  # released
+    _request(store, "request-4")  # this thread's connection is not stuck inside a transaction
+    assert store.get_request("request-4") is not None
+    store.close()
+    with pytest.raises(ConfigurationError, match="closed"):
+        _request(store, "request-5")
+
+
+def test_a_lock_file_others_may_open_is_made_private(database: Path) -> None:
+    lock = database.with_suffix(".writers.lock")
+    lock.touch()
+    lock.chmod(0o666)  # anyone could hold it and stall every writer
+    _request(StateStore(database), "request-6")
+    assert lock.stat().st_mode & 0o777 == 0o600
+    for state in database.parent.glob(database.name + "*"):  # unread results hold disclosed claims
+        assert state.stat().st_mode & 0o077 == 0, state.name
+
+
+def _held_elsewhere(database: Path) -> bool:
+    fd = os.open(database.with_suffix(".writers.lock"), os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+    return False

@@ -25,6 +25,7 @@ _UNKNOWN = "This nonce was not issued by this verifier. Create a new challenge."
 def create_challenge(state: StateDep, officer: CurrentOfficer) -> OfflineChallengePublic:
     nonce = secrets.token_urlsafe(16)  # 128 bits; short enough to read out or type
     expires_at = state.offline_challenges.issue(nonce, state.settings.request_ttl_seconds)
+    state.store.purge_expired()  # unread results hold disclosed claims: gone once expired
     return OfflineChallengePublic(
         nonce=nonce, audience=offline_audience(state.settings), expires_at=int(expires_at)
     )
