@@ -81,6 +81,15 @@ def show(ctx: typer.Context, credential_id: str, as_json: JsonOption = False) ->
 
 @app.command()
 @guarded
+def check(ctx: typer.Context) -> None:
+    """Check every credential against the registry again (needs the network)."""
+    from wallet_cli.commands.check import check as run
+
+    run(ctx.obj)
+
+
+@app.command()
+@guarded
 def delete(
     ctx: typer.Context, credential_id: str, yes: Annotated[bool, typer.Option("--yes")] = False
 ) -> None:

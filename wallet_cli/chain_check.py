@@ -62,3 +62,25 @@ def recheck(
             wallet.replace_credential(stored.id, record)
             concluded[stored.id] = StoredCredential(stored.id, record)
     return [concluded.get(c.id, c) for c in shown], list(concluded.values())
+
+
+def check_now(
+    wallet: Wallet, credentials: list[StoredCredential], settings: WalletSettings
+) -> list[tuple[StoredCredential, bool]] | None:
+    """Every credential checked against the registry again, valid ones too (a credential can be
+    revoked or its issuer suspended after it was received), each with whether the registry gave a
+    verdict; None when the chain cannot be reached. A credential without a verdict keeps its record."""
+    verifier = open_verifier(settings)
+    if verifier is None:
+        return None
+    checked: list[tuple[StoredCredential, bool]] = []
+    for stored in credentials:
+        record = with_content(stored.record)
+        result = verifier.verify_issued(str(record.get("compact", "")))
+        updated = with_check(record, result, checked_at=int(time.time()))
+        if chain_check(updated) is ChainCheck.NOT_CHECKED:
+            checked.append((stored, False))
+            continue
+        wallet.replace_credential(stored.id, updated)
+        checked.append((StoredCredential(stored.id, updated), True))
+    return checked

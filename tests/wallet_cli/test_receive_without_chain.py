@@ -222,3 +222,33 @@ def test_revoked_before_the_wallet_could_check_it(office: Office, holder: Holder
         False,
     )
     assert shown["claims"] == PERSON  # kept: the holder decides what to do with it
+
+
+def test_check_sees_a_revocation_after_the_credential_was_found_valid(office: Office, holder: Holder) -> None:
+    credential_id, offer = holder.receive(office)
+    assert "Checked against the registry on" in holder.run("show", credential_id, online=True).output
+
+    unreachable = holder.run("check")  # no connection: said plainly, nothing changed
+    assert unreachable.exit_code == 6 and "cannot be reached right now" in unreachable.output
+    assert json.loads(holder.run("show", credential_id, "--json").output)["chain_check"] == "valid"
+
+    staff = _token(office.staff)
+    listing = http("GET", f"{office.issuer}/credentials", token=staff)[1]
+    issued = next(c["id"] for c in listing if c["offer_id"] == offer["id"])
+    assert http("POST", f"{office.issuer}/credentials/{issued}/revoke", {"reason": "fraud"}, staff)[0] == 202
+    found = Wallet.unlock(holder.directory, PASSPHRASE).credential(credential_id)
+    assert found is not None
+    deadline = time.monotonic() + 30
+    while on_chain(office, found.record["compact"]).reason != "status:revoked":
+        assert time.monotonic() < deadline, "the revocation never reached the chain"
+        time.sleep(0.5)
+
+    checked = holder.run("check", online=True)
+    assert checked.exit_code == 0, checked.output
+    assert (
+        f"{credential_id}: This credential did not pass the registry checks (status:revoked)"
+        in checked.output
+    )
+    shown = json.loads(holder.run("show", credential_id, "--json").output)
+    assert (shown["chain_check"], shown["chain_reason"]) == ("invalid", "status:revoked")
+    assert shown["claims"] == PERSON  # kept: the holder decides what to do with it

@@ -65,7 +65,7 @@ def list_credentials(ctx: Context, as_json: bool) -> None:
         )
         return
     for c in concluded:
-        ctx.say(_check_news(c))
+        ctx.say(check_news(c))
     if not credentials:
         ctx.say(_("Your wallet has no credentials yet."))
     for c in credentials:
@@ -138,7 +138,7 @@ def show(ctx: Context, credential_id: str, as_json: bool) -> None:
         ctx.say(_invalid(record))
 
 
-def _check_news(stored: StoredCredential) -> str:
+def check_news(stored: StoredCredential) -> str:
     if chain_check(stored.record) is ChainCheck.VALID:
         return _("Credential {id} was checked against the registry: accredited and valid.").format(
             id=stored.id
