@@ -25,21 +25,23 @@ class VerifierMetrics:
         self.latency = Histogram(
             "nansen_http_request_seconds", "HTTP request latency", ["route"], registry=self.registry
         )
-        self._route_latency: dict[str, Any] = {}
-        self._verdicts: dict[str, Any] = {}
+        self._children: dict[tuple[Any, str], Any] = {}
 
     def route_latency(self, route: str) -> Any:
-        """The latency histogram of one route (the labelled child, looked up once per route)."""
-        child = self._route_latency.get(route)
-        if child is None:
-            child = self._route_latency[route] = self.latency.labels(route=route)
-        return child
+        """The latency histogram of one route."""
+        return self._child(self.latency, route)
 
     def verdict_counter(self, verdict: str) -> Any:
-        """The counter of one verdict (looked up once per verdict)."""
-        child = self._verdicts.get(verdict)
+        """The counter of one verdict."""
+        return self._child(self.verifications, verdict)
+
+    def _child(self, metric: Any, label: str) -> Any:
+        """A one-label metric's child for ``label``, looked up once (``labels`` takes a lock and
+        builds a key on every call, on every request)."""
+        key = (metric, label)
+        child = self._children.get(key)
         if child is None:
-            child = self._verdicts[verdict] = self.verifications.labels(verdict=verdict)
+            child = self._children[key] = metric.labels(label)
         return child
 
 

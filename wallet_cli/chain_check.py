@@ -56,12 +56,23 @@ def recheck(
         return shown, []
     concluded: dict[str, StoredCredential] = {}
     for stored in pending:
-        result = verifier.verify_issued(str(stored.record.get("compact", "")))
-        record = with_check(stored.record, result, checked_at=int(time.time()))
-        if chain_check(record) is not ChainCheck.NOT_CHECKED:
-            wallet.replace_credential(stored.id, record)
-            concluded[stored.id] = StoredCredential(stored.id, record)
+        checked = _check_and_save(wallet, verifier, stored)
+        if checked is not None:
+            concluded[stored.id] = checked
     return [concluded.get(c.id, c) for c in shown], list(concluded.values())
+
+
+def _check_and_save(
+    wallet: Wallet, verifier: CredentialVerifier, stored: StoredCredential
+) -> StoredCredential | None:
+    """The credential with the registry's verdict, saved in the wallet; None (and nothing saved)
+    when the registry could not give one."""
+    result = verifier.verify_issued(str(stored.record.get("compact", "")))
+    record = with_check(stored.record, result, checked_at=int(time.time()))
+    if chain_check(record) is ChainCheck.NOT_CHECKED:
+        return None
+    wallet.replace_credential(stored.id, record)
+    return StoredCredential(stored.id, record)
 
 
 def check_now(
@@ -75,12 +86,8 @@ def check_now(
         return None
     checked: list[tuple[StoredCredential, bool]] = []
     for stored in credentials:
-        record = with_content(stored.record)
-        result = verifier.verify_issued(str(record.get("compact", "")))
-        updated = with_check(record, result, checked_at=int(time.time()))
-        if chain_check(updated) is ChainCheck.NOT_CHECKED:
-            checked.append((stored, False))
-            continue
-        wallet.replace_credential(stored.id, updated)
-        checked.append((StoredCredential(stored.id, updated), True))
+        concluded = _check_and_save(
+            wallet, verifier, StoredCredential(stored.id, with_content(stored.record))
+        )
+        checked.append((stored, False) if concluded is None else (concluded, True))
     return checked

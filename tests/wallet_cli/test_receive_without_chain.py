@@ -196,8 +196,10 @@ def test_received_without_the_chain_then_shown_presented_and_checked_later(
     assert shown["claims"] == PERSON
 
 
-def test_revoked_before_the_wallet_could_check_it(office: Office, holder: Holder) -> None:
-    credential_id, offer = holder.receive(office)
+def _revoke_and_wait_for_the_chain(
+    office: Office, holder: Holder, credential_id: str, offer: dict[str, Any]
+) -> None:
+    """The issuer's staff revoke the credential of ``offer``; returns once the chain shows it."""
     staff = _token(office.staff)
     listing = http("GET", f"{office.issuer}/credentials", token=staff)[1]
     issued = next(c["id"] for c in listing if c["offer_id"] == offer["id"])
@@ -209,6 +211,11 @@ def test_revoked_before_the_wallet_could_check_it(office: Office, holder: Holder
     while on_chain(office, found.record["compact"]).reason != "status:revoked":
         assert time.monotonic() < deadline, "the revocation never reached the chain"
         time.sleep(0.5)
+
+
+def test_revoked_before_the_wallet_could_check_it(office: Office, holder: Holder) -> None:
+    credential_id, offer = holder.receive(office)
+    _revoke_and_wait_for_the_chain(office, holder, credential_id, offer)
 
     listed = holder.run("list", online=True)
     assert (
@@ -232,16 +239,7 @@ def test_check_sees_a_revocation_after_the_credential_was_found_valid(office: Of
     assert unreachable.exit_code == 6 and "cannot be reached right now" in unreachable.output
     assert json.loads(holder.run("show", credential_id, "--json").output)["chain_check"] == "valid"
 
-    staff = _token(office.staff)
-    listing = http("GET", f"{office.issuer}/credentials", token=staff)[1]
-    issued = next(c["id"] for c in listing if c["offer_id"] == offer["id"])
-    assert http("POST", f"{office.issuer}/credentials/{issued}/revoke", {"reason": "fraud"}, staff)[0] == 202
-    found = Wallet.unlock(holder.directory, PASSPHRASE).credential(credential_id)
-    assert found is not None
-    deadline = time.monotonic() + 30
-    while on_chain(office, found.record["compact"]).reason != "status:revoked":
-        assert time.monotonic() < deadline, "the revocation never reached the chain"
-        time.sleep(0.5)
+    _revoke_and_wait_for_the_chain(office, holder, credential_id, offer)
 
     checked = holder.run("check", online=True)
     assert checked.exit_code == 0, checked.output
