@@ -8,19 +8,22 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: setup system-deps demo test test-python test-contracts lint contracts bench clean
 
-setup: $(VENV)/.installed node_modules/.installed
+setup: system-deps $(VENV)/.installed node_modules/.installed
 
-# PostgreSQL (storage tests), docker-compose (compose file validation) and wrk (HTTP load in the
-# benchmarks) from Debian packages. Installed where we may (root, as in CI); elsewhere those tests
-# skip with a loud notice and the benchmarks fall back to a Python load generator.
+# gcc and libssl-dev (the C module of the verify path, built by hatch_build.py), PostgreSQL
+# (storage tests), docker-compose (compose file validation) and wrk (HTTP load in the benchmarks)
+# from Debian packages. Installed where we may (root, as in CI); elsewhere the storage and compose
+# tests skip with a loud notice, the benchmarks fall back to a Python load generator, and without
+# OpenSSL's headers the install stops and says how to go on (NANSEN_PURE_PYTHON=1).
 system-deps:
 	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && command -v docker-compose >/dev/null 2>&1 \
-	  && command -v wrk >/dev/null 2>&1; then :; \
+	  && command -v wrk >/dev/null 2>&1 && command -v gcc >/dev/null 2>&1 && [ -f /usr/include/openssl/ec.h ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql docker-compose wrk >/dev/null; \
-	else echo "NOTICE: PostgreSQL or docker-compose missing and not root: those tests will be skipped"; fi
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc libssl-dev postgresql \
+	    docker-compose wrk >/dev/null; \
+	else echo "NOTICE: gcc, libssl-dev, PostgreSQL, docker-compose or wrk missing and not root (see Makefile)"; fi
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml hatch_build.py nansen/crypto/_native.c
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=25.1"
 	$(BIN)/python -m pip install --quiet -e . --group dev
@@ -46,12 +49,12 @@ test-contracts: node_modules/.installed
 test-python: setup
 	$(BIN)/pytest
 
-test: setup system-deps lint test-contracts test-python
+test: setup lint test-contracts test-python
 
 demo: setup
 	$(BIN)/nansen dev story
 
-bench: setup system-deps
+bench: setup
 	$(BIN)/python -m bench
 
 clean:

@@ -9,7 +9,7 @@ it has no sibling at that level. The sibling count is fixed by (index, leaf_coun
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from hashlib import sha256
 from typing import Any
@@ -20,6 +20,12 @@ from nansen.errors import MerkleError, NansenError
 MAX_DEPTH = 32
 MAX_LEAVES = 1 << MAX_DEPTH
 _LEAF, _NODE, _ROOT = b"\x00", b"\x01", b"\x02"
+
+_native_root: Callable[[bytes, int, int, tuple[bytes, ...]], bytes] | None
+try:  # the C module (hatch_build.py); absent when built with NANSEN_PURE_PYTHON=1
+    from nansen.crypto._native import merkle_root as _native_root
+except ImportError:
+    _native_root = None
 
 
 class MerkleProofError(MerkleError):
@@ -130,6 +136,16 @@ def build_tree(leaf_hashes: Sequence[bytes]) -> MerkleTree:
 
 def compute_root(*, leaf_hash: bytes, proof: InclusionProof) -> bytes:
     """The root a proof leads to from ``leaf_hash``; every sibling must be used, none missing."""
+    if _native_root is None or len(leaf_hash) != 32:
+        return compute_root_in_python(leaf_hash=leaf_hash, proof=proof)
+    try:
+        return _native_root(leaf_hash, proof.index, proof.leaf_count, proof.siblings)
+    except (ValueError, OverflowError, TypeError) as exc:
+        raise MerkleProofError("proof path does not fit its index and count") from exc
+
+
+def compute_root_in_python(*, leaf_hash: bytes, proof: InclusionProof) -> bytes:
+    """``compute_root`` without the C module (its fallback, and its reference in tests)."""
     node, position, count, siblings, used = leaf_hash, proof.index, proof.leaf_count, proof.siblings, 0
     try:
         while count > 1:

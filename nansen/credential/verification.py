@@ -38,6 +38,7 @@ from nansen.sdjwt.policy import Limits
 from nansen.sdjwt.verification import VerifiedSdJwt, verify_issued, verify_presentation
 
 STATUS_LIST_SIZE = 1 << 20
+_KEY_CACHE_SIZE = 256  # issuer keys with precomputed tables: ~40 MB at most
 _KEY_BINDING_NOT_REQUESTED = Check(CheckName.KEY_BINDING, Outcome.NOT_CHECKED, NOT_REQUESTED)
 
 
@@ -173,7 +174,11 @@ class CredentialVerifier:
             resolved.issuer, resolved.key = issuer, key
             cached = self._key_cache.get((issuer.address, kid))
             if cached is None:
-                cached = self._key_cache[(issuer.address, kid)] = public_key_from_raw(key.public_key)
+                if len(self._key_cache) >= _KEY_CACHE_SIZE:
+                    self._key_cache.clear()
+                # issuer keys come back for every presentation: worth their ~150 KB table each
+                cached = public_key_from_raw(key.public_key).precomputed()
+                self._key_cache[(issuer.address, kid)] = cached
             return cached
 
         return resolve

@@ -7,9 +7,18 @@ trailing bits, so one byte string has exactly one accepted text form.
 from __future__ import annotations
 
 import binascii
-from collections.abc import Sequence
+import hashlib
+from collections.abc import Callable, Sequence
 
 from nansen.crypto.errors import EncodingError
+
+_native_decode: Callable[[str | bytes], bytes] | None
+_native_sha256: Callable[[str], str] | None
+try:  # the C module (hatch_build.py); absent when built with NANSEN_PURE_PYTHON=1
+    from nansen.crypto._native import b64url_decode as _native_decode
+    from nansen.crypto._native import sha256_b64url as _native_sha256
+except ImportError:
+    _native_decode = _native_sha256 = None
 
 _ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 # The last character of a 2- or 3-character tail carries 4 or 2 unused bits that must be zero.
@@ -31,6 +40,25 @@ _PADDING = (b"", b"", b"==", b"=")
 
 def b64url_decode(text: str | bytes) -> bytes:
     """Decode unpadded, canonical base64url; raise ``EncodingError`` otherwise."""
+    if _native_decode is None:
+        return b64url_decode_in_python(text)
+    try:
+        return _native_decode(text)
+    except ValueError as exc:
+        raise EncodingError(str(exc)) from None
+    except TypeError:
+        raise EncodingError("base64url text must be a string") from None
+
+
+def sha256_b64url(text: str) -> str:
+    """The base64url SHA-256 of ASCII ``text`` (disclosure digests, ``sd_hash``)."""
+    if _native_sha256 is None:
+        return b64url_encode(hashlib.sha256(text.encode("ascii")).digest())
+    return _native_sha256(text)
+
+
+def b64url_decode_in_python(text: str | bytes) -> bytes:
+    """``b64url_decode`` without the C module (its fallback, and its reference in tests)."""
     if isinstance(text, str):
         try:
             raw = text.encode("ascii")

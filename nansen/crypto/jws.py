@@ -18,13 +18,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, NewType
 
-from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import (
     Prehashed,
     decode_dss_signature,
-    encode_dss_signature,
 )
 
 from nansen.crypto.b64 import b64url_decode, b64url_encode
@@ -161,15 +159,12 @@ def check_header(
 
 def verify_signature(unverified: UnverifiedJws, key: PublicKey) -> ContentDigest:
     """Check the raw r||s ES256 signature; return the signed-content digest."""
-    sig = unverified.signature
-    if len(sig) != 2 * _HALF:
+    if len(unverified.signature) != 2 * _HALF:
         raise SignatureInvalidError("ES256 signature must be 64 bytes")
-    der = encode_dss_signature(int.from_bytes(sig[:_HALF], "big"), int.from_bytes(sig[_HALF:], "big"))
+    # the digest is needed anyway (bookkeeping), so the signing input is hashed only once
     digest = signing_input_digest(unverified.signing_input)
-    try:  # the digest is needed anyway (bookkeeping), so the signing input is hashed only once
-        key.key.verify(der, digest, _ECDSA_PREHASHED_SHA256)
-    except InvalidSignature as exc:
-        raise SignatureInvalidError("JWS signature does not verify") from exc
+    if not key.verify_digest(digest, unverified.signature):
+        raise SignatureInvalidError("JWS signature does not verify")
     return digest
 
 

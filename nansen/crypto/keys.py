@@ -1,7 +1,9 @@
 """P-256 keys: generation, JWK and raw forms, RFC 7638 thumbprints, encryption at rest.
 
-``PrivateKey``/``PublicKey`` are thin frozen wrappers over ``cryptography`` objects so that a key
-is parsed and its point validated once, then reused for every signature.
+``PrivateKey`` wraps a ``cryptography`` key. ``PublicKey`` is parsed and its point validated once,
+then reused for every signature: verification goes through the native ES256 verifier
+(``nansen/crypto/_native.c``, OpenSSL libcrypto) when it is built, through ``cryptography`` otherwise.
+``precomputed()`` gives the long-lived issuer keys a table that halves their verification cost.
 """
 
 from __future__ import annotations
@@ -10,11 +12,12 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, NewType
+from typing import TYPE_CHECKING, Any, NewType
 
-from cryptography.exceptions import UnsupportedAlgorithm
-from cryptography.hazmat.primitives import serialization
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import Prehashed, encode_dss_signature
 
 from nansen.crypto.b64 import b64url_decode, b64url_encode
 from nansen.crypto.errors import EncodingError, KeyFormatError, UnsupportedKeyError, WrongPassphraseError
@@ -27,20 +30,79 @@ Kid = NewType("Kid", str)
 
 _CURVE = ec.SECP256R1()
 _COORD_LEN = 32
+_ECDSA_PREHASHED_SHA256 = ec.ECDSA(Prehashed(hashes.SHA256()))
+
+if TYPE_CHECKING:
+    from nansen.crypto._native import VerifyingKey
+
+_NativeKey: type[VerifyingKey] | None
+try:
+    from nansen.crypto._native import VerifyingKey as _NativeKey
+except ImportError:  # built with NANSEN_PURE_PYTHON=1 (see hatch_build.py)
+    _NativeKey = None
+
+NATIVE_VERIFIER = _NativeKey is not None
+"""Whether ES256 verification runs on the native module (else on ``cryptography``)."""
 
 
-@dataclass(frozen=True, slots=True)
 class PublicKey:
-    """A validated P-256 public key."""
+    """A validated P-256 public key. Build it with ``public_key_from_raw``/``public_key_from_jwk``."""
 
-    key: ec.EllipticCurvePublicKey
+    __slots__ = ("_crypto", "_native", "_raw")
+
+    def __init__(self, raw: bytes, *, crypto: ec.EllipticCurvePublicKey | None = None) -> None:
+        if len(raw) != 2 * _COORD_LEN:
+            raise KeyFormatError(f"raw P-256 public key must be 64 bytes, got {len(raw)}")
+        self._raw = bytes(raw)
+        self._crypto = crypto
+        self._native: VerifyingKey | None = None
+        try:
+            if _NativeKey is not None:
+                self._native = _NativeKey(self._raw)  # checks that the point is on the curve
+            elif crypto is None:
+                self._crypto = ec.EllipticCurvePublicKey.from_encoded_point(_CURVE, b"\x04" + self._raw)
+        except ValueError as exc:
+            raise KeyFormatError("raw public key is not a point on P-256") from exc
+
+    @property
+    def key(self) -> ec.EllipticCurvePublicKey:
+        """The same key as a ``cryptography`` object."""
+        if self._crypto is None:
+            self._crypto = ec.EllipticCurvePublicKey.from_encoded_point(_CURVE, b"\x04" + self._raw)
+        return self._crypto
+
+    def precomputed(self) -> PublicKey:
+        """This key with a table of its multiples (about 150 KB): each verification costs about half.
+        For the few long-lived keys a verifier checks again and again (issuers'), not holders'."""
+        if self._native is not None:
+            self._native.precompute()
+        return self
+
+    def verify_digest(self, digest: bytes, signature: bytes) -> bool:
+        """A raw 64-byte r||s ES256 signature over a SHA-256 ``digest``."""
+        if len(signature) != 2 * _COORD_LEN or len(digest) != 32:
+            return False
+        if self._native is not None:
+            return self._native.verify_digest(digest, signature)
+        r, s = int.from_bytes(signature[:_COORD_LEN], "big"), int.from_bytes(signature[_COORD_LEN:], "big")
+        try:
+            self.key.verify(encode_dss_signature(r, s), digest, _ECDSA_PREHASHED_SHA256)
+        except InvalidSignature:
+            return False
+        return True
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PublicKey) and other._raw == self._raw
+
+    def __hash__(self) -> int:
+        return hash(self._raw)
+
+    def __repr__(self) -> str:
+        return f"PublicKey(kid={self.kid()})"
 
     def raw(self) -> bytes:
         """The 64-byte x||y form used by the on-chain registry."""
-        point = self.key.public_bytes(
-            serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
-        )
-        return point[1:]
+        return self._raw
 
     def jwk(self) -> Jwk:
         raw = self.raw()
@@ -57,7 +119,9 @@ class PrivateKey:
     key: ec.EllipticCurvePrivateKey
 
     def public_key(self) -> PublicKey:
-        return PublicKey(self.key.public_key())
+        public = self.key.public_key()
+        point = public.public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+        return PublicKey(point[1:], crypto=public)
 
     def __repr__(self) -> str:
         return f"PrivateKey(kid={self.public_key().kid()})"
@@ -69,12 +133,7 @@ def generate_private_key() -> PrivateKey:
 
 def public_key_from_raw(raw: bytes) -> PublicKey:
     """Parse the 64-byte x||y form; the point must be on P-256."""
-    if len(raw) != 2 * _COORD_LEN:
-        raise KeyFormatError(f"raw P-256 public key must be 64 bytes, got {len(raw)}")
-    try:
-        return PublicKey(ec.EllipticCurvePublicKey.from_encoded_point(_CURVE, b"\x04" + raw))
-    except ValueError as exc:
-        raise KeyFormatError("raw public key is not a point on P-256") from exc
+    return PublicKey(raw)
 
 
 def _coordinate(jwk: Mapping[str, Any], name: str) -> bytes:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
-from nansen.crypto.b64 import b64url_encode
+from nansen.crypto.b64 import sha256_b64url
 from nansen.sdjwt.errors import MalformedError, TooLargeError, TooManyDisclosuresError
 
 
@@ -40,7 +39,7 @@ def split(unverified: str, *, max_bytes: int, max_disclosures: int) -> Unverifie
 
 
 def sd_hash(sd_hash_input: str) -> str:
-    return b64url_encode(hashlib.sha256(sd_hash_input.encode("ascii")).digest())
+    return sha256_b64url(sd_hash_input)
 
 
 def join(jwt: str, disclosures: list[str]) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, NewType, Protocol
 
 from nansen.crypto import errors as crypto_errors
-from nansen.crypto.b64 import b64url_decode, b64url_encode
+from nansen.crypto.b64 import b64url_decode, b64url_encode, sha256_b64url
 from nansen.crypto.jsonstrict import loads_strict
 from nansen.sdjwt.errors import (
     ClaimNameForbiddenError,
@@ -48,7 +48,7 @@ class Disclosure:
 
 
 def digest_of(encoded: str) -> Digest:
-    return Digest(b64url_encode(hashlib.sha256(encoded.encode("ascii")).digest()))
+    return Digest(sha256_b64url(encoded))
 
 
 def decoy_digest(random: RandomSource) -> Digest:
