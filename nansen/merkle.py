@@ -21,7 +21,7 @@ MAX_DEPTH = 32
 MAX_LEAVES = 1 << MAX_DEPTH
 _LEAF, _NODE, _ROOT = b"\x00", b"\x01", b"\x02"
 
-_native_root: Callable[[bytes, int, int, tuple[bytes, ...]], bytes] | None
+_native_root: Callable[[bytes, int, int, tuple[bytes, ...] | list[Any]], bytes] | None
 try:  # the C module (hatch_build.py); absent when built with NANSEN_PURE_PYTHON=1
     from nansen.crypto._native import merkle_root as _native_root
 except ImportError:
@@ -70,15 +70,7 @@ class InclusionProof:
 
     @classmethod
     def from_json(cls, unverified: Any) -> InclusionProof:
-        if not isinstance(unverified, Mapping) or set(unverified) != {"index", "count", "path"}:
-            raise MerkleProofError("a proof is an object with exactly index, count and path")
-        index, count, path = unverified["index"], unverified["count"], unverified["path"]
-        if not all(isinstance(v, int) and not isinstance(v, bool) for v in (index, count)):
-            raise MerkleProofError("proof index and count must be integers")
-        if not 0 < count <= MAX_LEAVES or not 0 <= index < count:
-            raise MerkleProofError("proof index or count out of range")
-        if not isinstance(path, list) or len(path) > MAX_DEPTH:
-            raise MerkleProofError(f"proof path must be a list of at most {MAX_DEPTH} hashes")
+        index, count, path = _proof_fields(unverified)
         try:
             siblings = b64url_decode_hashes(path)
         except NansenError as exc:
@@ -86,6 +78,35 @@ class InclusionProof:
         if len(siblings) != _path_length(index, count):
             raise MerkleProofError("proof path does not fit its index and count")
         return cls(index, count, siblings)
+
+
+def _proof_fields(unverified: Any) -> tuple[int, int, list[Any]]:
+    """index, count and path of a proof in its JSON form, checked for type and range."""
+    if not isinstance(unverified, Mapping) or set(unverified) != {"index", "count", "path"}:
+        raise MerkleProofError("a proof is an object with exactly index, count and path")
+    index, count, path = unverified["index"], unverified["count"], unverified["path"]
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (index, count)):
+        raise MerkleProofError("proof index and count must be integers")
+    if not 0 < count <= MAX_LEAVES or not 0 <= index < count:
+        raise MerkleProofError("proof index or count out of range")
+    if not isinstance(path, list) or len(path) > MAX_DEPTH:
+        raise MerkleProofError(f"proof path must be a list of at most {MAX_DEPTH} hashes")
+    return index, count, path
+
+
+def root_from_json(*, leaf_hash: bytes, unverified: Any) -> tuple[bytes, int]:
+    """The root a proof in its JSON form leads to from ``leaf_hash``, and the proof's leaf count
+    (the verify hot path: one C call decodes and walks the path when the C module is built)."""
+    index, count, path = _proof_fields(unverified)
+    if _native_root is None or len(leaf_hash) != 32:
+        return compute_root(leaf_hash=leaf_hash, proof=InclusionProof.from_json(unverified)), count
+    try:
+        return _native_root(leaf_hash, index, count, path), count
+    except ValueError as exc:
+        raise MerkleProofError(
+            "proof path holds a value that is not a base64url SHA-256 hash, or does not fit its index"
+            " and count"
+        ) from exc
 
 
 class MerkleTree:

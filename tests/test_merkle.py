@@ -14,6 +14,7 @@ from nansen.merkle import (
     build_tree,
     leaf_hash,
     node_hash,
+    root_from_json,
     verify_proof,
 )
 
@@ -28,6 +29,7 @@ def test_every_proof_verifies_and_round_trips(data: list[bytes]) -> None:
         proof = tree.proof(index)
         assert verify_proof(leaf_hash=leaf, proof=proof, root=tree.root)
         assert InclusionProof.from_json(proof.to_json()) == proof
+        assert root_from_json(leaf_hash=leaf, unverified=proof.to_json()) == (tree.root, len(leaves))
 
 
 @given(leaves_strategy, st.data())
@@ -71,11 +73,19 @@ def test_an_inner_node_cannot_pass_as_a_leaf() -> None:
         {"index": True, "count": 2, "path": ["A" * 43]},
         {"index": 0, "count": 2, "path": ["A" * 43] * (MAX_DEPTH + 1)},
         {"index": 0, "count": 2, "path": ["A" * 43], "extra": 1},
+        {"index": 0, "count": 2, "path": ["A" * 42 + "B"]},  # non-zero trailing bits
+        {"index": 0, "count": 2, "path": ["A" * 42 + "="]},
+        {"index": 0, "count": 2, "path": [b"A" * 43]},
+        {"index": 0, "count": 2, "path": ["A" * 43, "A" * 43]},
+        {"index": 0, "count": 3, "path": ["A" * 43]},
+        {"index": 2, "count": 3, "path": ["A" * 43] * 2},  # the promoted last leaf has no sibling there
     ],
 )
 def test_malformed_proofs_are_refused(unverified: object) -> None:
     with pytest.raises(MerkleProofError):
         InclusionProof.from_json(unverified)
+    with pytest.raises(MerkleProofError):  # the hot path's one-call walk refuses the same
+        root_from_json(leaf_hash=leaf_hash(b"x"), unverified=unverified)
 
 
 def test_empty_tree_is_refused() -> None:

@@ -15,7 +15,7 @@ from typing import Any
 from nansen.canonical import canonicalize_simple, is_simple_json
 from nansen.crypto.b64 import b64url_decode, b64url_encode
 from nansen.errors import CredentialError, NansenError
-from nansen.merkle import InclusionProof, leaf_hash
+from nansen.merkle import InclusionProof, leaf_hash, root_from_json
 
 ANCHOR_CLAIM = "anchor"
 _ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}")
@@ -59,13 +59,46 @@ def issuance_leaf(payload: Mapping[str, Any]) -> bytes:
 
 
 def parse_anchor_claim(unverified: Any) -> AnchorClaim:
+    chain_id, registry, root = _claim_fields(unverified)
+    try:
+        proof = InclusionProof.from_json(unverified["proof"])
+    except KeyError as exc:
+        raise AnchorClaimError(f"anchor claim is missing or mistypes a member: {exc}") from exc
+    except NansenError as exc:
+        raise AnchorClaimError(f"anchor claim is malformed: {exc.message}") from exc
+    return AnchorClaim(chain_id, registry, root, proof)
+
+
+@dataclass(frozen=True, slots=True)
+class ProvenAnchor:
+    """What the verifier learns from an anchor claim: where it points and whether its proof holds."""
+
+    chain_id: int
+    registry: str
+    root: bytes  # the root the claim names
+    leaf_count: int  # the batch size the proof commits to
+    proof_holds: bool  # the proof leads from the credential's leaf to ``root``
+
+
+def prove_anchor(unverified: Any, *, leaf: bytes) -> ProvenAnchor:
+    """``parse_anchor_claim`` and the proof's walk from ``leaf`` in one step (verify hot path)."""
+    chain_id, registry, root = _claim_fields(unverified)
+    try:
+        computed, leaf_count = root_from_json(leaf_hash=leaf, unverified=unverified["proof"])
+    except KeyError as exc:
+        raise AnchorClaimError(f"anchor claim is missing or mistypes a member: {exc}") from exc
+    except NansenError as exc:
+        raise AnchorClaimError(f"anchor claim is malformed: {exc.message}") from exc
+    return ProvenAnchor(chain_id, registry, root, leaf_count, computed == root)
+
+
+def _claim_fields(unverified: Any) -> tuple[int, str, bytes]:
     if not isinstance(unverified, Mapping):
         raise AnchorClaimError("the credential has no anchor claim object")
     try:
         chain_id = unverified["chain_id"]
         registry = unverified["registry"]
         root = b64url_decode(unverified["root"])
-        proof = InclusionProof.from_json(unverified["proof"])
     except (KeyError, TypeError) as exc:
         raise AnchorClaimError(f"anchor claim is missing or mistypes a member: {exc}") from exc
     except NansenError as exc:
@@ -76,4 +109,4 @@ def parse_anchor_claim(unverified: Any) -> AnchorClaim:
         raise AnchorClaimError("anchor registry must be an address")
     if len(root) != 32:
         raise AnchorClaimError("anchor root must be 32 bytes")
-    return AnchorClaim(chain_id, registry, root, proof)
+    return chain_id, registry, root

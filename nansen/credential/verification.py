@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nansen.chain.records import CredentialStatus, IssuerRecord, SigningKeyRecord
-from nansen.credential.anchor import ANCHOR_CLAIM, AnchorClaimError, content_leaf, parse_anchor_claim
+from nansen.credential.anchor import ANCHOR_CLAIM, AnchorClaimError, content_leaf, prove_anchor
 from nansen.credential.checks import check_for_reason
 from nansen.credential.result import (
     NOT_REQUESTED,
@@ -32,7 +32,6 @@ from nansen.credential.trust import TrustSource
 from nansen.crypto.b64 import b64url_decode
 from nansen.crypto.keys import PublicKey, public_key_from_raw
 from nansen.errors import NansenError
-from nansen.merkle import verify_proof
 from nansen.sdjwt.errors import SdJwtError
 from nansen.sdjwt.policy import Limits
 from nansen.sdjwt.verification import VerifiedSdJwt, verify_issued, verify_presentation
@@ -201,12 +200,12 @@ class CredentialVerifier:
         self, issuer: IssuerRecord, payload: Mapping[str, Any], fresh: bool
     ) -> tuple[Check, int | None]:
         try:
-            anchor = parse_anchor_claim(payload.get(ANCHOR_CLAIM))
+            anchor = prove_anchor(payload.get(ANCHOR_CLAIM), leaf=content_leaf(payload))
         except AnchorClaimError as exc:
             return Check(CheckName.ANCHOR, Outcome.FAILED, exc.reason), None
         if anchor.chain_id != self._trust.chain_id or anchor.registry.lower() != self._registry:
             return Check(CheckName.ANCHOR, Outcome.FAILED, "anchor_other_registry"), None
-        if not verify_proof(leaf_hash=content_leaf(payload), proof=anchor.proof, root=anchor.root):
+        if not anchor.proof_holds:
             return Check(CheckName.ANCHOR, Outcome.FAILED, "proof_mismatch"), None
         batch = self._trust.batch(anchor.root)
         if batch is None:
@@ -214,7 +213,7 @@ class CredentialVerifier:
             return Check(CheckName.ANCHOR, outcome, "root_not_anchored" if fresh else "mirror_stale"), None
         if batch.issuer != issuer.address:
             return Check(CheckName.ANCHOR, Outcome.FAILED, "root_of_other_issuer"), None
-        if anchor.proof.leaf_count != batch.count:
+        if anchor.leaf_count != batch.count:
             return Check(CheckName.ANCHOR, Outcome.FAILED, "batch_size_mismatch"), None
         return PASSED[CheckName.ANCHOR], batch.anchored_at
 
