@@ -24,6 +24,7 @@ from nansen.credential.result import (
     Check,
     CheckName,
     Outcome,
+    Verdict,
     VerificationResult,
     verdict_of,
 )
@@ -39,6 +40,12 @@ from nansen.sdjwt.verification import VerifiedSdJwt, verify_issued, verify_prese
 STATUS_LIST_SIZE = 1 << 20
 _KEY_CACHE_SIZE = 256  # issuer keys with precomputed tables: ~40 MB at most
 _KEY_BINDING_NOT_REQUESTED = Check(CheckName.KEY_BINDING, Outcome.NOT_CHECKED, NOT_REQUESTED)
+# the SD-JWT checks before these passed (or raised): when these three did too, the verdict is valid
+_TRUST_PASSED, _ANCHOR_PASSED, _STATUS_PASSED = (
+    PASSED[CheckName.ISSUER_TRUST],
+    PASSED[CheckName.ANCHOR],
+    PASSED[CheckName.STATUS],
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,16 +135,18 @@ class CredentialVerifier:
         issuer, key = resolved.issuer, resolved.key
         assert issuer is not None and key is not None  # the resolver set both or raised
         payload = verified.issuer_payload
-        checks.append(self._issuer_trust(issuer, key, payload, fresh))
+        trust_check = self._issuer_trust(issuer, key, payload, fresh)
         anchor_check, anchored_at = self._anchor(issuer, payload, fresh)
         if anchored_at is not None and not key.valid_at(anchored_at):
             anchor_check = Check(CheckName.ANCHOR, Outcome.FAILED, "key_not_valid_at_anchoring")
-        checks.append(anchor_check)
-        checks.append(self._status(issuer, payload, fresh))
-        final = tuple(checks)
+        status_check = self._status(issuer, payload, fresh)
+        final = (*checks, trust_check, anchor_check, status_check)
+        all_passed = (
+            trust_check is _TRUST_PASSED and anchor_check is _ANCHOR_PASSED and status_check is _STATUS_PASSED
+        )
         claims = {k: v for k, v in verified.claims.items() if k not in (ANCHOR_CLAIM, "cnf", "status")}
         return VerificationResult(
-            verdict=verdict_of(final),
+            verdict=Verdict.VALID if all_passed else verdict_of(final),
             checks=final,
             issuer_name=issuer.name,
             issuer_id=issuer.issuer_id,

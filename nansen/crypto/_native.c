@@ -299,6 +299,68 @@ static PyObject *native_sha256_b64url(PyObject *Py_UNUSED(module), PyObject *arg
     return PyUnicode_FromStringAndSize(text, 43);
 }
 
+/* object_pairs_hook for strict JSON: the object as a dict, or KeyError(name) for a repeated name. */
+static PyObject *native_unique_object(PyObject *Py_UNUSED(module), PyObject *pairs) {
+    if (!PyList_Check(pairs)) {
+        PyErr_SetString(PyExc_TypeError, "unique_object takes the decoder's list of (name, value) pairs");
+        return NULL;
+    }
+    PyObject *object = PyDict_New();
+    if (object == NULL) return NULL;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(pairs); i++) {
+        PyObject *pair = PyList_GET_ITEM(pairs, i);
+        if (!PyTuple_Check(pair) || PyTuple_GET_SIZE(pair) != 2) {
+            Py_DECREF(object);
+            PyErr_SetString(PyExc_TypeError, "unique_object takes (name, value) pairs");
+            return NULL;
+        }
+        PyObject *name = PyTuple_GET_ITEM(pair, 0);
+        if (PyDict_SetItem(object, name, PyTuple_GET_ITEM(pair, 1)) < 0) {
+            Py_DECREF(object);
+            return NULL;
+        }
+        if (PyDict_GET_SIZE(object) != i + 1) {
+            Py_DECREF(object);
+            PyErr_SetObject(PyExc_KeyError, name);
+            return NULL;
+        }
+    }
+    return object;
+}
+
+/* A disclosure as presented: (base64url SHA-256 of its ASCII text, its decoded UTF-8 text). */
+static PyObject *native_open_disclosure(PyObject *Py_UNUSED(module), PyObject *arg) {
+    if (!PyUnicode_Check(arg)) {
+        PyErr_SetString(PyExc_TypeError, "a disclosure is a string");
+        return NULL;
+    }
+    if (!PyUnicode_IS_ASCII(arg)) {
+        PyErr_SetString(PyExc_ValueError, "base64url text is not ASCII");
+        return NULL;
+    }
+    PyObject *digest = native_sha256_b64url(NULL, arg);
+    if (digest == NULL) return NULL;
+    Py_ssize_t len = PyUnicode_GET_LENGTH(arg);
+    unsigned char stack[1024], *raw = len / 4 * 3 + 2 <= (Py_ssize_t)sizeof stack ? stack : PyMem_Malloc(len / 4 * 3 + 2);
+    if (raw == NULL) {
+        Py_DECREF(digest);
+        return PyErr_NoMemory();
+    }
+    const char *why = NULL;
+    Py_ssize_t n = b64url_decode_into((const unsigned char *)PyUnicode_DATA(arg), len, raw, &why);
+    PyObject *text = n < 0 ? NULL : PyUnicode_DecodeUTF8((const char *)raw, n, "strict");
+    if (raw != stack) PyMem_Free(raw);
+    if (n < 0) PyErr_SetString(PyExc_ValueError, why);
+    if (text == NULL) {
+        Py_DECREF(digest);
+        return NULL;
+    }
+    PyObject *pair = PyTuple_Pack(2, digest, text);
+    Py_DECREF(digest);
+    Py_DECREF(text);
+    return pair;
+}
+
 /* ---- Merkle proof walk (nansen/merkle.py): node = sha256(0x01 || left || right), root =
    sha256(0x02 || uint64be(count) || top); an odd last node is promoted without a sibling ---- */
 
@@ -365,6 +427,10 @@ static PyMethodDef native_functions[] = {
     {"b64url_decode", native_b64url_decode, METH_O,
      "b64url_decode(text: str | bytes) -> bytes: unpadded, canonical base64url; ValueError otherwise."},
     {"sha256_b64url", native_sha256_b64url, METH_O, "sha256_b64url(ascii_text: str) -> str: base64url SHA-256."},
+    {"unique_object", native_unique_object, METH_O,
+     "unique_object(pairs) -> dict: an object_pairs_hook that raises KeyError(name) for a repeated name."},
+    {"open_disclosure", native_open_disclosure, METH_O,
+     "open_disclosure(encoded: str) -> (digest, text): its base64url SHA-256 and its decoded UTF-8 text."},
     {"merkle_root", (PyCFunction)(void (*)(void))native_merkle_root, METH_FASTCALL,
      "merkle_root(leaf, index, count, siblings) -> bytes: the sealed root a proof leads to."},
     {NULL, NULL, 0, NULL},

@@ -8,6 +8,7 @@ deeper than ``max_depth``.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from json.scanner import make_scanner
 from typing import Any, cast
 
@@ -28,11 +29,18 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
+_unique_object: Callable[[list[tuple[str, Any]]], dict[str, Any]]
+try:  # the C module (hatch_build.py): the same hook in C, KeyError(name) for a repeated name
+    from nansen.crypto._native import unique_object as _unique_object
+except ImportError:
+    _unique_object = _no_duplicates
+
+
 def _refuse_constant(name: str) -> Any:
     raise JsonError(f"JSON constant {name} is not allowed")
 
 
-_DECODER = json.JSONDecoder(object_pairs_hook=_no_duplicates, parse_constant=_refuse_constant)
+_DECODER = json.JSONDecoder(object_pairs_hook=_unique_object, parse_constant=_refuse_constant)
 # a text without "{" holds no object, so no member names to repeat: the hook-free C path is as strict
 _OBJECTLESS_DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
 # typeshed types make_scanner's argument as a scanner; at run time it is the decoder (its context)
@@ -87,6 +95,9 @@ def loads_strict(
             value = _scan(_OBJECTLESS_DECODER, _OBJECTLESS_SCANNER, text)
     except RecursionError as exc:
         raise JsonTooDeepError("JSON value nests too deeply") from exc
+    except KeyError as exc:  # from the C hook
+        name = str(exc.args[0]) if exc.args else ""
+        raise DuplicateKeyError(f"duplicate JSON member name {name[:40]!r}") from None
     except ValueError as exc:  # JSONDecodeError, and int() digit limits
         raise JsonError(f"malformed JSON: {exc}") from exc
     # Counting brackets (in C) is a cheap upper bound on depth; walk only when it could be exceeded.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, NewType, Protocol
 
@@ -68,18 +69,36 @@ def create_disclosure(name: str | None, value: Any, random: RandomSource) -> Dis
     return Disclosure(encoded, digest_of(encoded), salt, name, value)
 
 
+def _open_in_python(encoded: str) -> tuple[str, str]:
+    try:
+        return digest_of(encoded), b64url_decode(encoded).decode("utf-8")
+    except UnicodeEncodeError as exc:  # from digest_of; b64url_decode says the same
+        raise crypto_errors.EncodingError("base64url text is not ASCII") from exc
+
+
+_open: Callable[[str], tuple[str, str]]
+try:  # the C module (hatch_build.py): digest and text in one call
+    from nansen.crypto._native import open_disclosure as _open
+except ImportError:
+    _open = _open_in_python
+
+
 def parse_disclosure(unverified_encoded: str, *, max_bytes: int, max_depth: int) -> Disclosure:
     """Parse one disclosure strictly; raises ``SdJwtError`` subclasses only."""
+    if len(unverified_encoded) > max_bytes * 4 // 3 + 4:
+        raise TooLargeError(f"disclosure: longer than the {max_bytes}-byte limit allows")
     try:
-        raw = b64url_decode(unverified_encoded)
-        array = loads_strict(raw, max_bytes=max_bytes, max_depth=max_depth)
+        digest, text = _open(unverified_encoded)
+        array = loads_strict(text, max_bytes=max_bytes, max_depth=max_depth)
     except crypto_errors.DuplicateKeyError as exc:
         raise DuplicateKeyError(f"disclosure: {exc}") from exc
     except crypto_errors.JsonTooLargeError as exc:
         raise TooLargeError(f"disclosure: {exc}") from exc
     except crypto_errors.JsonTooDeepError as exc:
         raise TooDeepError(f"disclosure: {exc}") from exc
-    except (crypto_errors.EncodingError, crypto_errors.JsonError) as exc:
+    except UnicodeDecodeError as exc:
+        raise MalformedError("disclosure is not base64url JSON: JSON text is not valid UTF-8") from exc
+    except (crypto_errors.EncodingError, crypto_errors.JsonError, ValueError) as exc:
         raise MalformedError(f"disclosure is not base64url JSON: {exc}") from exc
     if not isinstance(array, list) or len(array) not in (2, 3):
         raise MalformedError("disclosure must be a JSON array of 2 or 3 elements")
@@ -92,4 +111,4 @@ def parse_disclosure(unverified_encoded: str, *, max_bytes: int, max_depth: int)
         name = array[1]
         if name in FORBIDDEN_NAMES:
             raise ClaimNameForbiddenError(f"disclosure uses the reserved claim name {name!r}")
-    return Disclosure(unverified_encoded, digest_of(unverified_encoded), array[0], name, array[-1])
+    return Disclosure(unverified_encoded, Digest(digest), array[0], name, array[-1])

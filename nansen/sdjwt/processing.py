@@ -27,6 +27,8 @@ from nansen.sdjwt.errors import (
 
 ClaimPath = tuple[str | int, ...]
 _CONTAINERS = (dict, list)
+_SCALARS = frozenset({str, int, float, bool, type(None)})  # exact JSON scalar types from the parser
+_STRINGS = frozenset({str})
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +43,7 @@ class Placement:
 class _Walk:
     by_digest: Mapping[str, Disclosure]
     max_depth: int
+    nested_digests: bool = True
     seen: set[str] = field(default_factory=set)
     placed: dict[Digest, Placement] = field(default_factory=dict)
 
@@ -51,6 +54,16 @@ class _Walk:
             raise DigestDuplicateError("a digest appears more than once in the SD-JWT")
         self.seen.add(digest)
         return self.by_digest.get(digest)
+
+    def see_all(self, digests: list[Any]) -> None:
+        """``see`` for a whole ``_sd`` array, in C passes: all strings, none seen before or twice."""
+        if not _STRINGS.issuperset(map(type, digests)):
+            raise MalformedError("a digest in the payload is not a string")
+        seen = self.seen
+        before = len(seen)
+        seen.update(digests)
+        if len(seen) != before + len(digests):
+            raise DigestDuplicateError("a digest appears more than once in the SD-JWT")
 
     def value(self, node: Any, path: ClaimPath, depth: int, parent: Digest | None) -> Any:
         if isinstance(node, dict):
@@ -66,15 +79,21 @@ class _Walk:
         sd = out.pop("_sd", None)
         if not path:
             out.pop("_sd_alg", None)  # top level only; a disclosure cannot smuggle it back (overwrite)
-        for k, v in out.items():  # scalars stay as they are; only containers are walked
-            if isinstance(v, _CONTAINERS):
-                out[k] = self.value(v, (*path, k), depth, parent)
+        # one C pass tells whether there is any container to walk; with no digests below the top
+        # level (see ``unfold``) the issuer-signed containers there are kept as they are
+        walk_children = path or self.nested_digests
+        if walk_children and not _SCALARS.issuperset(map(type, out.values())):
+            for k, v in out.items():  # scalars stay as they are; only containers are walked
+                if isinstance(v, _CONTAINERS):
+                    out[k] = self.value(v, (*path, k), depth, parent)
         if sd is None and "_sd" not in node:
             return out
         if not isinstance(sd, list):
             raise MalformedError("_sd must be an array of digests")
+        self.see_all(sd)
+        by_digest = self.by_digest
         for digest in sd:
-            disclosure = self.see(digest)
+            disclosure = by_digest.get(digest)
             if disclosure is None:
                 continue  # decoy or not disclosed
             name = disclosure.name
@@ -82,13 +101,19 @@ class _Walk:
                 raise MalformedError("an array-element disclosure is referenced from an _sd array")
             if name in out or name in node:
                 raise ClaimOverwriteError(f"disclosed claim {name[:40]!r} would overwrite an existing claim")
-            self.placed[disclosure.digest] = Placement((*path, name), parent)
-            out[name] = self.value(disclosure.value, (*path, name), depth, disclosure.digest)
+            here = (*path, name)
+            self.placed[disclosure.digest] = Placement(here, parent)
+            value = disclosure.value
+            out[name] = (
+                self.value(value, here, depth, disclosure.digest) if type(value) in _CONTAINERS else value
+            )
         return out
 
     def arr(self, node: list[Any], path: ClaimPath, depth: int, parent: Digest | None) -> list[Any]:
         if depth > self.max_depth:
             raise TooDeepError(f"SD-JWT claims nest deeper than {self.max_depth}")
+        if _SCALARS.issuperset(map(type, node)):  # no element to walk (an anchor's proof path)
+            return list(node)
         out: list[Any] = []
         for element in node:
             if not isinstance(element, _CONTAINERS):
@@ -118,14 +143,31 @@ def index_disclosures(disclosures: list[Disclosure]) -> dict[str, Disclosure]:
     return by_digest
 
 
+def digests_only_at_top(payload_json: bytes) -> bool:
+    """Whether the payload's JSON text proves that its only digests are in its top-level ``_sd``.
+
+    Without backslashes every member name is written literally, so a single ``"_sd"`` (the top
+    level's, which the caller checks is there) and no ``"..."`` mean no digest anywhere below. A
+    string value that happens to read "_sd" only makes the answer a cautious False.
+    """
+    return b"\\" not in payload_json and payload_json.count(b'"_sd"') == 1 and b'"..."' not in payload_json
+
+
 def unfold(
-    payload: dict[str, Any], disclosures: list[Disclosure], *, max_depth: int
+    payload: dict[str, Any],
+    disclosures: list[Disclosure],
+    *,
+    max_depth: int,
+    nested_digests: bool = True,
 ) -> tuple[dict[str, Any], dict[Digest, Placement]]:
     """Processed claims (without ``_sd``/``_sd_alg``) and where each disclosure was placed.
 
     Raises if any disclosure is unreferenced, duplicated, misplaced or would overwrite a claim.
+    ``nested_digests=False`` (from ``digests_only_at_top``, with ``_sd`` at the top level) skips
+    the walk of the payload's nested containers, which then hold no digest; disclosed values are
+    walked all the same.
     """
-    walk = _Walk(index_disclosures(disclosures), max_depth)
+    walk = _Walk(index_disclosures(disclosures), max_depth, nested_digests)
     claims = walk.obj(payload, (), 1, None)
     if len(walk.placed) != len(walk.by_digest):
         raise DisclosureUnreferencedError("a disclosure is not referenced by any digest in the SD-JWT")

@@ -34,7 +34,7 @@ from nansen.sdjwt.errors import (
 )
 from nansen.sdjwt.keybinding import KeyBinding, holder_jwk, verify_kb_jwt
 from nansen.sdjwt.policy import SD_JWT_VC, Limits, Profile, check_times, check_vct, translate
-from nansen.sdjwt.processing import ClaimPath, unfold
+from nansen.sdjwt.processing import ClaimPath, digests_only_at_top, unfold
 
 IssuerKeyResolver = Callable[[Mapping[str, Any], Mapping[str, Any]], PublicKey]
 """(header, unverified_payload) -> issuer key. Raise a ``NansenError`` when the issuer is unknown."""
@@ -98,7 +98,8 @@ def _verify_core(
     disclosures = [
         parse_disclosure(d, max_bytes=limits.max_bytes, max_depth=limits.max_depth) for d in parts.disclosures
     ]
-    claims, placed = unfold(payload, disclosures, max_depth=limits.max_depth)
+    nested = "_sd" not in payload or not digests_only_at_top(parsed.payload)
+    claims, placed = unfold(payload, disclosures, max_depth=limits.max_depth, nested_digests=nested)
     paths = tuple(p.path for p in placed.values())
     if any(len(p) == 1 and p[0] in profile.never_disclosable for p in paths):
         raise ClaimNameForbiddenError("a claim that must be issuer-signed in the clear was disclosed")
