@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from nansen.crypto import keys
 from nansen.crypto.b64 import b64url_decode_in_python, b64url_encode
-from nansen.crypto.errors import EncodingError
+from nansen.crypto.errors import DuplicateKeyError, EncodingError
 from nansen.merkle import InclusionProof, build_tree, compute_root_in_python, leaf_hash
 
 if os.environ.get("NANSEN_PURE_PYTHON") == "1":
@@ -191,3 +191,25 @@ def test_merkle_root_refuses_impossible_positions() -> None:
             native.merkle_root(leaf, index, count, ())
     with pytest.raises(OverflowError):
         native.merkle_root(leaf, -1, 2, ())
+
+
+def test_the_pure_fallbacks_give_the_same_answers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a NANSEN_PURE_PYTHON=1 build runs instead: ``cryptography`` for ES256, Python hooks."""
+    from nansen.crypto import jsonstrict
+    from nansen.sdjwt import disclosures
+
+    private, digest, signature = _signed(b"content")
+    monkeypatch.setattr(keys, "_NativeKey", None)
+    public = keys.public_key_from_raw(_raw(private.public_key())).precomputed()
+    assert public.verify_digest(digest, signature)
+    assert not public.verify_digest(digest, signature[:-1] + bytes([signature[-1] ^ 1]))
+    with pytest.raises(keys.KeyFormatError):
+        keys.public_key_from_raw(bytes(64))
+    encoded = b64url_encode('["salt","name","é"]'.encode())
+    assert disclosures._open_in_python(encoded) == native.open_disclosure(encoded)
+    pairs = [("a", 1), ("b", [2])]
+    assert jsonstrict._no_duplicates(pairs) == native.unique_object(pairs)
+    with pytest.raises(DuplicateKeyError):
+        jsonstrict._no_duplicates([("a", 1), ("a", 2)])
+    with pytest.raises(KeyError):
+        native.unique_object([("a", 1), ("a", 2)])
