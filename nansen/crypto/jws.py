@@ -18,13 +18,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, NewType
 
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.asymmetric.utils import (
-    Prehashed,
-    decode_dss_signature,
-)
-
 from nansen.crypto.b64 import b64url_decode, b64url_encode
 from nansen.crypto.errors import (
     AlgorithmNotAllowedError,
@@ -44,8 +37,6 @@ ContentDigest = NewType("ContentDigest", bytes)
 DEFAULT_ALGS: frozenset[str] = frozenset({"ES256"})
 KEY_CARRYING_HEADERS: frozenset[str] = frozenset({"jwk", "jku", "x5u", "x5c"})
 
-_ECDSA_SHA256 = ec.ECDSA(hashes.SHA256())
-_ECDSA_PREHASHED_SHA256 = ec.ECDSA(Prehashed(hashes.SHA256()))
 _HALF = 32
 _REMEMBERED_HEADER_CHARS = 512  # so the remembered headers stay small, whoever sends them
 # Order of the P-256 group: needed to describe (and test) the s -> n - s malleation.
@@ -237,6 +228,5 @@ def sign_compact_with_digest(
         raise AlgorithmNotAllowedError("only ES256 signing is supported")
     signing_input = f"{_encoded_header(header)}.{b64url_encode(payload)}"
     digest = signing_input_digest(signing_input.encode("ascii"))
-    r, s = decode_dss_signature(key.key.sign(digest, _ECDSA_PREHASHED_SHA256))
-    signature = b64url_encode(r.to_bytes(_HALF, "big") + s.to_bytes(_HALF, "big"))
+    signature = b64url_encode(key.sign_digest(digest))
     return f"{signing_input}.{signature}", digest

@@ -17,7 +17,11 @@ from typing import TYPE_CHECKING, Any, NewType
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.asymmetric.utils import Prehashed, encode_dss_signature
+from cryptography.hazmat.primitives.asymmetric.utils import (
+    Prehashed,
+    decode_dss_signature,
+    encode_dss_signature,
+)
 
 from nansen.crypto.b64 import b64url_decode, b64url_encode
 from nansen.crypto.errors import EncodingError, KeyFormatError, UnsupportedKeyError, WrongPassphraseError
@@ -45,6 +49,11 @@ NATIVE_VERIFIER = _NativeKey is not None
 """Whether ES256 verification runs on the native module (else on ``cryptography``)."""
 
 
+def _crypto_key(raw: bytes) -> ec.EllipticCurvePublicKey:
+    """``cryptography``'s parse of x||y, which checks that the point is on the curve (ValueError)."""
+    return ec.EllipticCurvePublicKey.from_encoded_point(_CURVE, b"\x04" + raw)
+
+
 class PublicKey:
     """A validated P-256 public key. Build it with ``public_key_from_raw``/``public_key_from_jwk``."""
 
@@ -60,7 +69,7 @@ class PublicKey:
             if _NativeKey is not None:
                 self._native = _NativeKey(self._raw)  # checks that the point is on the curve
             elif crypto is None:
-                self._crypto = ec.EllipticCurvePublicKey.from_encoded_point(_CURVE, b"\x04" + self._raw)
+                self._crypto = _crypto_key(self._raw)
         except ValueError as exc:
             raise KeyFormatError("raw public key is not a point on P-256") from exc
 
@@ -68,7 +77,7 @@ class PublicKey:
     def key(self) -> ec.EllipticCurvePublicKey:
         """The same key as a ``cryptography`` object."""
         if self._crypto is None:
-            self._crypto = ec.EllipticCurvePublicKey.from_encoded_point(_CURVE, b"\x04" + self._raw)
+            self._crypto = _crypto_key(self._raw)
         return self._crypto
 
     def precomputed(self) -> PublicKey:
@@ -117,6 +126,11 @@ class PrivateKey:
     """A P-256 private key. Never log or serialise it except through ``encrypt_private_key``."""
 
     key: ec.EllipticCurvePrivateKey
+
+    def sign_digest(self, digest: bytes) -> bytes:
+        """A raw 64-byte r||s ES256 signature over a SHA-256 ``digest`` (``verify_digest``'s twin)."""
+        r, s = decode_dss_signature(self.key.sign(digest, _ECDSA_PREHASHED_SHA256))
+        return r.to_bytes(_COORD_LEN, "big") + s.to_bytes(_COORD_LEN, "big")
 
     def public_key(self) -> PublicKey:
         public = self.key.public_key()
