@@ -70,7 +70,10 @@ class InclusionProof:
 
     @classmethod
     def from_json(cls, unverified: Any) -> InclusionProof:
-        index, count, path = _proof_fields(unverified)
+        return cls._from_fields(*_proof_fields(unverified))
+
+    @classmethod
+    def _from_fields(cls, index: int, count: int, path: list[Any]) -> InclusionProof:
         try:
             siblings = b64url_decode_hashes(path)
         except NansenError as exc:
@@ -99,7 +102,7 @@ def root_from_json(*, leaf_hash: bytes, unverified: Any) -> tuple[bytes, int]:
     (the verify hot path: one C call decodes and walks the path when the C module is built)."""
     index, count, path = _proof_fields(unverified)
     if _native_root is None or len(leaf_hash) != 32:
-        return compute_root(leaf_hash=leaf_hash, proof=InclusionProof.from_json(unverified)), count
+        return compute_root(leaf_hash=leaf_hash, proof=InclusionProof._from_fields(index, count, path)), count
     try:
         return _native_root(leaf_hash, index, count, path), count
     except ValueError as exc:

@@ -85,7 +85,7 @@ except ImportError:
 
 def parse_disclosure(unverified_encoded: str, *, max_bytes: int, max_depth: int) -> Disclosure:
     """Parse one disclosure strictly; raises ``SdJwtError`` subclasses only."""
-    if len(unverified_encoded) > max_bytes * 4 // 3 + 4:
+    if len(unverified_encoded) > -(-4 * max_bytes // 3):  # unpadded base64url of max_bytes bytes
         raise TooLargeError(f"disclosure: longer than the {max_bytes}-byte limit allows")
     try:
         digest, text = _open(unverified_encoded)

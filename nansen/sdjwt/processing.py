@@ -48,15 +48,12 @@ class _Walk:
     placed: dict[Digest, Placement] = field(default_factory=dict)
 
     def see(self, digest: Any) -> Disclosure | None:
-        if not isinstance(digest, str):
-            raise MalformedError("a digest in the payload is not a string")
-        if digest in self.seen:
-            raise DigestDuplicateError("a digest appears more than once in the SD-JWT")
-        self.seen.add(digest)
+        """Note a digest (an array element's) and return the disclosure it names, if presented."""
+        self.see_all([digest])
         return self.by_digest.get(digest)
 
     def see_all(self, digests: list[Any]) -> None:
-        """``see`` for a whole ``_sd`` array, in C passes: all strings, none seen before or twice."""
+        """Note a whole ``_sd`` array, in C passes: all strings, none seen before or twice."""
         if not _STRINGS.issuperset(map(type, digests)):
             raise MalformedError("a digest in the payload is not a string")
         seen = self.seen

@@ -14,7 +14,7 @@ from nansen.crypto.jws import P256_ORDER, sign_compact
 from nansen.crypto.keys import PrivateKey, generate_private_key
 from nansen.sdjwt import errors as e
 from nansen.sdjwt.compact import sd_hash
-from nansen.sdjwt.disclosures import create_disclosure
+from nansen.sdjwt.disclosures import create_disclosure, parse_disclosure
 from nansen.sdjwt.issuance import issue_sd_jwt
 from nansen.sdjwt.policy import Limits, Profile
 from nansen.sdjwt.presentation import create_presentation
@@ -271,3 +271,13 @@ def test_verify_issued_refuses_kb(parties: Parties) -> None:
 def test_malformed_inputs(parties: Parties, bad: str) -> None:
     with pytest.raises(e.SdJwtError):
         _verify(parties, bad, require_key_binding=False)
+
+
+def test_a_disclosure_is_limited_by_its_decoded_bytes() -> None:
+    """The limit counts UTF-8 bytes, not characters: "é" is one character and two bytes."""
+    text = '["salt","name","' + "é" * 10 + '"]'
+    size = len(text.encode())
+    encoded = b64url_encode(text.encode())
+    assert parse_disclosure(encoded, max_bytes=size, max_depth=8).value == "é" * 10
+    with pytest.raises(e.TooLargeError):
+        parse_disclosure(encoded, max_bytes=size - 1, max_depth=8)
