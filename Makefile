@@ -23,7 +23,7 @@ system-deps:
 	    docker-compose wrk >/dev/null; \
 	else echo "NOTICE: gcc, libssl-dev, PostgreSQL, docker-compose or wrk missing and not root (see Makefile)"; fi
 
-$(VENV)/.installed: pyproject.toml hatch_build.py nansen/crypto/_native.c
+$(VENV)/.installed: pyproject.toml hatch_build.py $(wildcard nansen/crypto/_native*.c) nansen/crypto/_native.h
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=25.1"
 	$(BIN)/python -m pip install --quiet -e . --group dev

@@ -1,5 +1,6 @@
-"""Build hook: compiles the one C module, ``nansen/crypto/_native.c`` (ES256 verification on the
-system's OpenSSL libcrypto), next to its source, and ships it in the wheel.
+"""Build hook: compiles the one C module, ``nansen/crypto/_native*.c`` (ES256 verification on the
+system's OpenSSL libcrypto, strict JSON, the canonical leaf), next to its sources, and ships it in
+the wheel.
 
 Needs a C compiler, the Python headers and OpenSSL's headers (Debian: libssl-dev, which
 ``make system-deps`` installs). ``NANSEN_PURE_PYTHON=1`` skips it: everything then verifies through
@@ -17,13 +18,15 @@ from typing import Any
 
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
-SOURCE = Path("nansen/crypto/_native.c")
+SOURCE = Path("nansen/crypto/_native.c")  # the module; its other files sit beside it
 
 
 def build_extension(root: Path) -> Path:
     source = root / SOURCE
+    sources = sorted(source.parent.glob("_native*.c"))
     target = source.with_name("_native" + sysconfig.get_config_var("EXT_SUFFIX"))
-    if target.exists() and target.stat().st_mtime >= source.stat().st_mtime:
+    newest = max(p.stat().st_mtime for p in [*sources, source.with_suffix(".h")])
+    if target.exists() and target.stat().st_mtime >= newest:
         return target
     compiler = shlex.split(sysconfig.get_config_var("CC") or "cc")
     command = [
@@ -33,7 +36,7 @@ def build_extension(root: Path) -> Path:
         "-fPIC",
         "-shared",
         f"-I{sysconfig.get_paths()['include']}",
-        str(source),
+        *map(str, sources),
         "-o",
         str(target) + ".tmp",
         "-lcrypto",

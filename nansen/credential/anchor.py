@@ -8,9 +8,9 @@ disclosure is bound too).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from nansen.canonical import canonicalize_simple, is_simple_json
 from nansen.crypto.b64 import b64url_decode, b64url_encode
@@ -20,9 +20,19 @@ from nansen.merkle import InclusionProof, leaf_hash, root_from_json
 ANCHOR_CLAIM = "anchor"
 _ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}")
 
+_native_leaf: Callable[[dict[str, Any], str], bytes | None] | None
+try:  # the C module (hatch_build.py): the canonical text streamed into the hash, never built
+    from nansen.crypto._native import canonical_leaf as _native_leaf
+except ImportError:
+    _native_leaf = None
+
 
 class AnchorClaimError(CredentialError):
     reason = "anchor_malformed"
+
+
+class ContentNotCanonicalError(AnchorClaimError):
+    reason = "content_not_canonical"
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,9 +52,24 @@ class AnchorClaim:
 
 
 def content_leaf(payload: Mapping[str, Any]) -> bytes:
-    """The Merkle leaf hash of a payload, ignoring its anchor claim (verifier hot path)."""
+    """The Merkle leaf hash of a payload, ignoring its anchor claim (verifier hot path).
+
+    Raises ``ContentNotCanonicalError`` for text with no UTF-8 form (a lone surrogate escape),
+    which no issuer can have anchored."""
+    if _native_leaf is not None and type(payload) is dict:
+        leaf = _native_leaf(payload, ANCHOR_CLAIM)
+        if leaf is not None:
+            return leaf
+    return content_leaf_in_python(payload)
+
+
+def content_leaf_in_python(payload: Mapping[str, Any]) -> bytes:
+    """``content_leaf`` without the C module (its fallback, and its reference in tests)."""
     unanchored = {k: v for k, v in payload.items() if k != ANCHOR_CLAIM}
-    return leaf_hash(canonicalize_simple(unanchored))
+    try:
+        return leaf_hash(canonicalize_simple(unanchored))
+    except UnicodeEncodeError as exc:
+        raise ContentNotCanonicalError("credential content holds text with no UTF-8 form") from exc
 
 
 def issuance_leaf(payload: Mapping[str, Any]) -> bytes:
@@ -58,8 +83,7 @@ def issuance_leaf(payload: Mapping[str, Any]) -> bytes:
     return leaf_hash(canonicalize_simple(payload))
 
 
-@dataclass(frozen=True, slots=True)
-class ProvenAnchor:
+class ProvenAnchor(NamedTuple):
     """What the verifier learns from an anchor claim: where it points and whether its proof holds."""
 
     chain_id: int

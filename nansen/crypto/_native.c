@@ -1,5 +1,6 @@
 /* The verify hot path's mechanical steps in C, on OpenSSL's libcrypto: ES256 verification,
-   strict base64url decoding, SHA-256 digests in base64url, and Merkle proof walks.
+   strict base64url decoding, SHA-256 digests in base64url, and Merkle proof walks. Beside it:
+   strict JSON parsing (_native_json.c) and the canonical leaf of a payload (_native_canonical.c).
 
    ES256 (ECDSA P-256):
 
@@ -14,15 +15,12 @@
 
    Everything here handles public data only (keys, signatures, digests): no constant-time needs. */
 
-#define PY_SSIZE_T_CLEAN
-#define OPENSSL_SUPPRESS_DEPRECATED /* EC_GROUP_precompute_mult: deprecated in 3.0, still supported */
-#include <Python.h>
+#include "_native.h"
 #include <openssl/bn.h>
 #include <openssl/ec.h>
 #include <openssl/ecdsa.h>
 #include <openssl/err.h>
 #include <openssl/obj_mac.h>
-#include <openssl/sha.h>
 
 static EC_GROUP *curve;     /* P-256 with its standard generator */
 static const BIGNUM *order; /* n */
@@ -198,7 +196,7 @@ static PyTypeObject VerifyingKeyType = {
 
 /* OpenSSL 3's one-shot SHA256() fetches the algorithm on every call (about 0.3 us, more than
    hashing 64 bytes); the low-level context calls hash directly. */
-static void sha256(const unsigned char *data, size_t len, unsigned char out[SHA256_DIGEST_LENGTH]) {
+void nansen_sha256(const unsigned char *data, size_t len, unsigned char out[SHA256_DIGEST_LENGTH]) {
     SHA256_CTX ctx;
     SHA256_Init(&ctx);
     SHA256_Update(&ctx, data, len);
@@ -212,7 +210,7 @@ static signed char b64url_value[256]; /* -1 outside the alphabet */
 
 /* Decodes text[0..len) into out (room for len * 3 / 4 bytes). Returns the decoded length, or -1
    with *why set. */
-static Py_ssize_t b64url_decode_into(const unsigned char *text, Py_ssize_t len, unsigned char *out, const char **why) {
+Py_ssize_t nansen_b64url_decode_into(const unsigned char *text, Py_ssize_t len, unsigned char *out, const char **why) {
     if (len % 4 == 1) {
         *why = "base64url text has an impossible length";
         return -1;
@@ -263,14 +261,11 @@ static const unsigned char *ascii_of(PyObject *arg, Py_ssize_t *len) {
     return NULL;
 }
 
-static PyObject *native_b64url_decode(PyObject *Py_UNUSED(module), PyObject *arg) {
-    Py_ssize_t len;
-    const unsigned char *text = ascii_of(arg, &len);
-    if (text == NULL) return NULL;
+PyObject *nansen_b64url_decoded(const unsigned char *text, Py_ssize_t len) {
     PyObject *out = PyBytes_FromStringAndSize(NULL, len / 4 * 3 + 2);
     if (out == NULL) return NULL;
     const char *why = NULL;
-    Py_ssize_t n = b64url_decode_into(text, len, (unsigned char *)PyBytes_AS_STRING(out), &why);
+    Py_ssize_t n = nansen_b64url_decode_into(text, len, (unsigned char *)PyBytes_AS_STRING(out), &why);
     if (n < 0) {
         Py_DECREF(out);
         PyErr_SetString(PyExc_ValueError, why);
@@ -280,13 +275,23 @@ static PyObject *native_b64url_decode(PyObject *Py_UNUSED(module), PyObject *arg
     return out;
 }
 
+static PyObject *native_b64url_decode(PyObject *Py_UNUSED(module), PyObject *arg) {
+    Py_ssize_t len;
+    const unsigned char *text = ascii_of(arg, &len);
+    return text == NULL ? NULL : nansen_b64url_decoded(text, len);
+}
+
 static PyObject *native_sha256_b64url(PyObject *Py_UNUSED(module), PyObject *arg) {
     if (!PyUnicode_Check(arg) || !PyUnicode_IS_ASCII(arg)) {
         PyErr_SetString(PyExc_ValueError, "sha256_b64url takes ASCII text");
         return NULL;
     }
     unsigned char digest[SHA256_DIGEST_LENGTH];
-    sha256((const unsigned char *)PyUnicode_DATA(arg), (size_t)PyUnicode_GET_LENGTH(arg), digest);
+    nansen_sha256((const unsigned char *)PyUnicode_DATA(arg), (size_t)PyUnicode_GET_LENGTH(arg), digest);
+    return nansen_digest_b64url(digest);
+}
+
+PyObject *nansen_digest_b64url(const unsigned char digest[SHA256_DIGEST_LENGTH]) {
     char text[43];
     for (int i = 0, o = 0; i < 32; i += 3) {
         unsigned v = (unsigned)digest[i] << 16 | (i + 1 < 32 ? (unsigned)digest[i + 1] << 8 : 0) |
@@ -347,7 +352,7 @@ static PyObject *native_open_disclosure(PyObject *Py_UNUSED(module), PyObject *a
         return PyErr_NoMemory();
     }
     const char *why = NULL;
-    Py_ssize_t n = b64url_decode_into((const unsigned char *)PyUnicode_DATA(arg), len, raw, &why);
+    Py_ssize_t n = nansen_b64url_decode_into((const unsigned char *)PyUnicode_DATA(arg), len, raw, &why);
     PyObject *text = n < 0 ? NULL : PyUnicode_DecodeUTF8((const char *)raw, n, "strict");
     if (raw != stack) PyMem_Free(raw);
     if (n < 0) PyErr_SetString(PyExc_ValueError, why);
@@ -376,7 +381,7 @@ static int sibling_at(PyObject *siblings, Py_ssize_t i, unsigned char out[32]) {
     if (!PyUnicode_Check(item) || PyTuple_Check(siblings) || !PyUnicode_IS_ASCII(item) || PyUnicode_GET_LENGTH(item) != 43)
         return -1;
     const char *why;
-    return b64url_decode_into((const unsigned char *)PyUnicode_DATA(item), 43, out, &why) == 32 ? 0 : -1;
+    return nansen_b64url_decode_into((const unsigned char *)PyUnicode_DATA(item), 43, out, &why) == 32 ? 0 : -1;
 }
 
 static PyObject *native_merkle_root(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs) {
@@ -406,7 +411,7 @@ static PyObject *native_merkle_root(PyObject *Py_UNUSED(module), PyObject *const
             if (used >= n || sibling_at(siblings, used++, other) < 0) goto misfit;
             memcpy(buf + 1, (index & 1) ? other : node, 32);
             memcpy(buf + 33, (index & 1) ? node : other, 32);
-            sha256(buf, 65, node);
+            nansen_sha256(buf, 65, node);
         }
         index /= 2;
         count = (count + 1) / 2;
@@ -416,7 +421,7 @@ static PyObject *native_merkle_root(PyObject *Py_UNUSED(module), PyObject *const
     sealed[0] = 0x02;
     for (int i = 0; i < 8; i++) sealed[1 + i] = (unsigned char)(leaf_count >> (56 - 8 * i));
     memcpy(sealed + 9, node, 32);
-    sha256(sealed, 41, root);
+    nansen_sha256(sealed, 41, root);
     return PyBytes_FromStringAndSize((const char *)root, 32);
 misfit:
     PyErr_SetString(PyExc_ValueError, "proof path does not fit its index and count");
@@ -433,6 +438,12 @@ static PyMethodDef native_functions[] = {
      "open_disclosure(encoded: str) -> (digest, text): its base64url SHA-256 and its decoded UTF-8 text."},
     {"merkle_root", (PyCFunction)(void (*)(void))native_merkle_root, METH_FASTCALL,
      "merkle_root(leaf, index, count, siblings) -> bytes: the sealed root a proof leads to."},
+    {"json_loads", (PyCFunction)(void (*)(void))nansen_json_loads, METH_FASTCALL,
+     "json_loads(text, max_depth) -> value: strict JSON, or ValueError for Python's json to judge."},
+    {"read_sd_jwt", (PyCFunction)(void (*)(void))nansen_read_sd_jwt, METH_FASTCALL,
+     "read_sd_jwt(text, max_bytes, max_disclosures, max_depth, jws_type, disclosure_type) -> parts."},
+    {"canonical_leaf", (PyCFunction)(void (*)(void))nansen_canonical_leaf, METH_FASTCALL,
+     "canonical_leaf(payload, skip) -> bytes | None: the leaf of the payload without member skip."},
     {NULL, NULL, 0, NULL},
 };
 

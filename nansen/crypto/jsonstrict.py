@@ -30,10 +30,12 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 _unique_object: Callable[[list[tuple[str, Any]]], dict[str, Any]]
+_native_loads: Callable[[bytes | str, int], Any] | None
 try:  # the C module (hatch_build.py): the same hook in C, KeyError(name) for a repeated name
+    from nansen.crypto._native import json_loads as _native_loads
     from nansen.crypto._native import unique_object as _unique_object
 except ImportError:
-    _unique_object = _no_duplicates
+    _unique_object, _native_loads = _no_duplicates, None
 
 
 def _refuse_constant(name: str) -> Any:
@@ -81,6 +83,16 @@ def loads_strict(
     """Parse JSON strictly; raise a ``JsonError`` subclass on anything we refuse."""
     if len(data) > max_bytes:
         raise JsonTooLargeError(f"JSON text of {len(data)} bytes exceeds the limit of {max_bytes}")
+    if _native_loads is not None:
+        try:  # one C pass that accepts what the route below accepts, or less
+            return _native_loads(data, max_depth)
+        except ValueError:
+            pass  # refused, or left to Python's json (a lone surrogate): it judges, in its words
+    return _loads_in_python(data, max_depth)
+
+
+def _loads_in_python(data: bytes | str, max_depth: int) -> Any:
+    """``loads_strict`` through Python's json (the C module's fallback, and its reference in tests)."""
     if isinstance(data, bytes):
         try:
             text = data.decode("utf-8")

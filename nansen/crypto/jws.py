@@ -16,7 +16,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, NewType
+from typing import Any, NamedTuple, NewType
 
 from nansen.crypto.b64 import b64url_decode, b64url_encode
 from nansen.crypto.errors import (
@@ -43,13 +43,13 @@ _REMEMBERED_HEADER_CHARS = 512  # so the remembered headers stay small, whoever 
 P256_ORDER = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
 
 
-@dataclass(frozen=True, slots=True)
-class UnverifiedJws:
-    """A parsed but NOT verified compact JWS. Nothing in it may be trusted yet."""
+class UnverifiedJws(NamedTuple):
+    """A parsed but NOT verified compact JWS. Nothing in it may be trusted yet. (A NamedTuple: the
+    C module's SD-JWT reader makes these directly.)"""
 
     header: dict[str, Any]
     payload: bytes
-    signing_input: bytes
+    digest: ContentDigest  # SHA-256 of the signing input, ``b64(header) '.' b64(payload)``
     signature: bytes
 
 
@@ -87,7 +87,7 @@ def parse_compact(unverified_token: str, *, max_bytes: int = DEFAULT_MAX_BYTES) 
         header = _parse_header(head_b64, max_bytes)
         payload = b64url_decode(payload_b64)
         signature = b64url_decode(sig_b64)
-        signing_input = f"{head_b64}.{payload_b64}".encode("ascii")
+        digest = signing_input_digest(f"{head_b64}.{payload_b64}".encode("ascii"))
     except EncodingError as exc:
         raise JwsError(f"compact JWS part is not base64url: {exc}") from exc
     except UnicodeEncodeError as exc:  # pragma: no cover - b64 check already enforces ASCII
@@ -96,7 +96,7 @@ def parse_compact(unverified_token: str, *, max_bytes: int = DEFAULT_MAX_BYTES) 
         if type(exc) is not JsonError:
             raise  # duplicate key / too large / too deep keep their specific reason
         raise JwsError(f"JWS header is not JSON: {exc}") from exc
-    return UnverifiedJws(header, payload, signing_input, signature)
+    return UnverifiedJws(header, payload, digest, signature)
 
 
 def _parse_header(head_b64: str, max_bytes: int) -> dict[str, Any]:
@@ -153,7 +153,7 @@ def verify_signature(unverified: UnverifiedJws, key: PublicKey) -> ContentDigest
     if len(unverified.signature) != 2 * _HALF:
         raise SignatureInvalidError("ES256 signature must be 64 bytes")
     # the digest is needed anyway (bookkeeping), so the signing input is hashed only once
-    digest = signing_input_digest(unverified.signing_input)
+    digest = unverified.digest
     if not key.verify_digest(digest, unverified.signature):
         raise SignatureInvalidError("JWS signature does not verify")
     return digest

@@ -2,23 +2,57 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from nansen.crypto.b64 import sha256_b64url
+from nansen.crypto.jws import UnverifiedJws
+from nansen.sdjwt.disclosures import Disclosure
 from nansen.sdjwt.errors import MalformedError, TooLargeError, TooManyDisclosuresError
 
+if TYPE_CHECKING:  # policy imports issuance, which imports this module
+    from nansen.sdjwt.policy import Limits
 
-@dataclass(frozen=True, slots=True)
-class UnverifiedParts:
-    """The pieces of an SD-JWT as received; nothing here is verified."""
+_native_read: Callable[..., UnverifiedParts] | None
+try:  # the C module (hatch_build.py): split, both JWS parsed and every disclosure opened, in one call
+    from nansen.crypto._native import read_sd_jwt as _native_read
+except ImportError:
+    _native_read = None
+
+
+class UnverifiedParts(NamedTuple):
+    """The pieces of an SD-JWT as received; nothing here is verified.
+
+    The ``parsed_*`` members and ``sd_hash`` are filled when the C module took it all apart at
+    once, which it does only when every step parses; otherwise they are None and each step parses
+    its piece where the Python route always has, refusing in the same order and words.
+    """
 
     jwt: str
     disclosures: list[str]
     kb_jwt: str | None
     sd_hash_input: str  # ``<jwt>~<d1>~...~<dn>~`` exactly as presented
+    parsed_jwt: UnverifiedJws | None = None
+    parsed_payload: dict[str, Any] | None = None  # the issuer JWT's payload as strict JSON
+    nested_digests: bool = True  # whether an object below its top level has "_sd" or "..."
+    parsed_disclosures: list[Disclosure] | None = None
+    parsed_kb: UnverifiedJws | None = None
+    sd_hash: str | None = None
 
 
-def split(unverified: str, *, max_bytes: int, max_disclosures: int) -> UnverifiedParts:
+def read_parts(unverified: Any, limits: Limits) -> UnverifiedParts:
+    """``split``, with every piece parsed ahead in C when the C module is built and they all parse."""
+    max_bytes, max_disclosures, max_depth = limits.max_bytes, limits.max_disclosures, limits.max_depth
+    if _native_read is not None and type(unverified) is str:
+        try:
+            types = (UnverifiedParts, UnverifiedJws, Disclosure)
+            return _native_read(unverified, max_bytes, max_disclosures, max_depth, *types)
+        except ValueError:
+            pass  # some step would fail: the Python route finds which, in its order
+    return split(unverified, max_bytes=max_bytes, max_disclosures=max_disclosures)
+
+
+def split(unverified: Any, *, max_bytes: int, max_disclosures: int) -> UnverifiedParts:
     if not isinstance(unverified, str):
         raise MalformedError("an SD-JWT must be text")
     if len(unverified) > max_bytes:

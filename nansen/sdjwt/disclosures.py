@@ -10,8 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, NewType, Protocol
+from typing import Any, NamedTuple, NewType, Protocol
 
 from nansen.crypto import errors as crypto_errors
 from nansen.crypto.b64 import b64url_decode, b64url_encode, sha256_b64url
@@ -39,8 +38,9 @@ class RandomSource(Protocol):
     def token_bytes(self, nbytes: int) -> bytes: ...
 
 
-@dataclass(frozen=True, slots=True)
-class Disclosure:
+class Disclosure(NamedTuple):
+    """(A NamedTuple: the C module's SD-JWT reader makes these directly.)"""
+
     encoded: str
     digest: Digest
     salt: str

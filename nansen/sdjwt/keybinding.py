@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from nansen.crypto.jsonstrict import loads_strict
-from nansen.crypto.jws import ContentDigest, check_header, parse_compact, verify_signature
+from nansen.crypto.jws import ContentDigest, UnverifiedJws, check_header, parse_compact, verify_signature
 from nansen.crypto.keys import public_key_from_jwk
 from nansen.errors import CryptoError
 from nansen.sdjwt.compact import sd_hash
@@ -26,8 +25,7 @@ from nansen.sdjwt.policy import Limits, numeric_date, translate
 from nansen.sdjwt.presentation import KB_TYP
 
 
-@dataclass(frozen=True, slots=True)
-class KeyBinding:
+class KeyBinding(NamedTuple):
     header: dict[str, Any]
     payload: dict[str, Any]
     iat: int | float
@@ -55,6 +53,8 @@ def verify_kb_jwt(
     *,
     jwk: dict[str, Any],
     sd_hash_input: str,
+    parsed: UnverifiedJws | None = None,
+    sd_hash_of_input: str | None = None,  # sd_hash(sd_hash_input), when known
     expected_aud: str,
     expected_nonce: str,
     now: int,
@@ -67,7 +67,7 @@ def verify_kb_jwt(
     except CryptoError as exc:
         raise HolderKeyMissingError(f"cnf.jwk is not a usable P-256 key: {exc}") from exc
     try:
-        parsed = parse_compact(unverified_kb, max_bytes=limits.max_bytes)
+        parsed = parsed or parse_compact(unverified_kb, max_bytes=limits.max_bytes)
         if parsed.header.get("typ") != KB_TYP:
             raise KbTypInvalidError("KB-JWT typ must be kb+jwt")
         check_header(parsed.header)
@@ -91,6 +91,6 @@ def verify_kb_jwt(
         raise KbIatInFutureError("KB-JWT iat is in the future")
     if iat < now - kb_max_age - clock_skew:
         raise KbStaleError("KB-JWT is too old")
-    if not _same(presented_hash, sd_hash(sd_hash_input)):
+    if not _same(presented_hash, sd_hash_of_input or sd_hash(sd_hash_input)):
         raise SdHashMismatchError("KB-JWT sd_hash does not match the presented SD-JWT")
     return KeyBinding(parsed.header, payload, iat, aud, nonce, kb_digest)

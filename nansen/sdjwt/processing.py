@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from nansen.sdjwt.disclosures import Digest, Disclosure
 from nansen.sdjwt.errors import (
@@ -31,8 +31,7 @@ _SCALARS = frozenset({str, int, float, bool, type(None)})  # exact JSON scalar t
 _STRINGS = frozenset({str})
 
 
-@dataclass(frozen=True, slots=True)
-class Placement:
+class Placement(NamedTuple):
     """Where a disclosure landed: its claim path and the disclosure that contains it (if any)."""
 
     path: ClaimPath

@@ -12,14 +12,13 @@ give the same result. With a KB-JWT the order is fixed by ``sd_hash``, so reorde
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from nansen.crypto.jsonstrict import loads_strict
 from nansen.crypto.jws import ContentDigest, check_header, parse_compact, verify_signature
 from nansen.crypto.keys import PublicKey
 from nansen.errors import CryptoError, NansenError
-from nansen.sdjwt.compact import UnverifiedParts, split
+from nansen.sdjwt.compact import UnverifiedParts, read_parts
 from nansen.sdjwt.disclosures import SD_ALG, parse_disclosure
 from nansen.sdjwt.errors import (
     ClaimNameForbiddenError,
@@ -42,8 +41,7 @@ IssuerKeyResolver = Callable[[Mapping[str, Any], Mapping[str, Any]], PublicKey]
 DEFAULT_LIMITS = Limits()
 
 
-@dataclass(frozen=True, slots=True)
-class VerifiedSdJwt:
+class VerifiedSdJwt(NamedTuple):
     """A verified SD-JWT. ``claims`` holds the issuer-signed claims plus the disclosed ones."""
 
     claims: dict[str, Any]
@@ -67,19 +65,21 @@ def _verify_core(
     profile: Profile,
 ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any], tuple[ClaimPath, ...], ContentDigest]:
     try:
-        parsed = parse_compact(parts.jwt, max_bytes=limits.max_bytes)
+        parsed = parts.parsed_jwt or parse_compact(parts.jwt, max_bytes=limits.max_bytes)
         check_header(parsed.header)
     except CryptoError as exc:
         raise translate(exc, where="issuer JWT") from exc
     header = parsed.header
     if header.get("typ") not in profile.accepted_typs:
         raise TypInvalidError(f"issuer JWT typ {str(header.get('typ'))[:30]!r} is not accepted")
-    try:
-        unverified_payload = loads_strict(
-            parsed.payload, max_bytes=limits.max_bytes, max_depth=limits.max_depth
-        )
-    except CryptoError as exc:
-        raise translate(exc, where="issuer JWT payload") from exc
+    unverified_payload: Any = parts.parsed_payload
+    if unverified_payload is None:
+        try:
+            unverified_payload = loads_strict(
+                parsed.payload, max_bytes=limits.max_bytes, max_depth=limits.max_depth
+            )
+        except CryptoError as exc:
+            raise translate(exc, where="issuer JWT payload") from exc
     if not isinstance(unverified_payload, dict):
         raise MalformedError("issuer JWT payload is not a JSON object")
     try:
@@ -95,10 +95,15 @@ def _verify_core(
     payload = unverified_payload  # verified from here on
     if payload.get("_sd_alg", SD_ALG) != SD_ALG:
         raise SdAlgUnsupportedError("only _sd_alg sha-256 is supported")
-    disclosures = [
-        parse_disclosure(d, max_bytes=limits.max_bytes, max_depth=limits.max_depth) for d in parts.disclosures
-    ]
-    nested = "_sd" not in payload or not digests_only_at_top(parsed.payload)
+    disclosures = parts.parsed_disclosures
+    if disclosures is None:
+        max_bytes, max_depth = limits.max_bytes, limits.max_depth
+        encoded = parts.disclosures
+        disclosures = [parse_disclosure(d, max_bytes=max_bytes, max_depth=max_depth) for d in encoded]
+    if parts.parsed_payload is not None:
+        nested = parts.nested_digests
+    else:
+        nested = "_sd" not in payload or not digests_only_at_top(parsed.payload)
     claims, placed = unfold(payload, disclosures, max_depth=limits.max_depth, nested_digests=nested)
     paths = tuple(p.path for p in placed.values())
     if any(len(p) == 1 and p[0] in profile.never_disclosable for p in paths):
@@ -121,7 +126,7 @@ def verify_issued(
     profile: Profile = SD_JWT_VC,
 ) -> VerifiedSdJwt:
     """Check an SD-JWT as issued (``<jwt>~<d1>~...~``, no KB-JWT), e.g. in the wallet on receipt."""
-    parts = split(unverified, max_bytes=limits.max_bytes, max_disclosures=limits.max_disclosures)
+    parts = read_parts(unverified, limits)
     if parts.kb_jwt is not None:
         raise KbUnexpectedError("an issued SD-JWT must end with '~' (no KB-JWT)")
     claims, header, payload, paths, digest = _verify_core(
@@ -153,7 +158,7 @@ def verify_presentation(
 
     A KB-JWT, when present, is always verified (even if ``require_key_binding`` is False).
     """
-    parts = split(unverified, max_bytes=limits.max_bytes, max_disclosures=limits.max_disclosures)
+    parts = read_parts(unverified, limits)
     if parts.kb_jwt is None and require_key_binding:
         raise KbMissingError("a Key Binding JWT is required")
     claims, header, payload, paths, digest = _verify_core(
@@ -173,6 +178,8 @@ def verify_presentation(
             parts.kb_jwt,
             jwk=jwk,
             sd_hash_input=parts.sd_hash_input,
+            parsed=parts.parsed_kb,
+            sd_hash_of_input=parts.sd_hash,
             expected_aud=expected_aud,
             expected_nonce=expected_nonce,
             now=now,
