@@ -38,6 +38,7 @@ from nansen.sdjwt.policy import Limits
 from nansen.sdjwt.verification import VerifiedSdJwt, verify_issued, verify_presentation
 
 STATUS_LIST_SIZE = 1 << 20
+_PLUMBING_CLAIMS = (ANCHOR_CLAIM, "cnf", "status")  # verified, but no claim about the holder
 _KEY_CACHE_SIZE = 256  # issuer keys with precomputed tables: ~40 MB at most
 _KEY_BINDING_NOT_REQUESTED = Check(CheckName.KEY_BINDING, Outcome.NOT_CHECKED, NOT_REQUESTED)
 # the SD-JWT checks before these passed (or raised): when these three did too, the verdict is valid
@@ -144,7 +145,9 @@ class CredentialVerifier:
         all_passed = (
             trust_check is _TRUST_PASSED and anchor_check is _ANCHOR_PASSED and status_check is _STATUS_PASSED
         )
-        claims = {k: v for k, v in verified.claims.items() if k not in (ANCHOR_CLAIM, "cnf", "status")}
+        claims = verified.claims.copy()
+        for plumbing in _PLUMBING_CLAIMS:
+            claims.pop(plumbing, None)
         return VerificationResult(
             verdict=Verdict.VALID if all_passed else verdict_of(final),
             checks=final,
