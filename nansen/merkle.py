@@ -15,6 +15,7 @@ from hashlib import sha256
 from typing import Any
 
 from nansen.crypto.b64 import b64url_decode_hashes, b64url_encode_hashes
+from nansen.crypto.native import native
 from nansen.errors import MerkleError, NansenError
 
 MAX_DEPTH = 32
@@ -22,10 +23,7 @@ MAX_LEAVES = 1 << MAX_DEPTH
 _LEAF, _NODE, _ROOT = b"\x00", b"\x01", b"\x02"
 
 _native_root: Callable[[bytes, int, int, tuple[bytes, ...] | list[Any]], bytes] | None
-try:  # the C module (hatch_build.py); absent when built with NANSEN_PURE_PYTHON=1
-    from nansen.crypto._native import merkle_root as _native_root
-except ImportError:
-    _native_root = None
+_native_root = native.merkle_root if native else None
 
 
 class MerkleProofError(MerkleError):

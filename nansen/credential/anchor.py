@@ -14,17 +14,15 @@ from typing import Any, NamedTuple
 
 from nansen.canonical import canonicalize_simple, is_simple_json
 from nansen.crypto.b64 import b64url_decode, b64url_encode
+from nansen.crypto.native import native
 from nansen.errors import CredentialError, NansenError
 from nansen.merkle import InclusionProof, leaf_hash, root_from_json
 
 ANCHOR_CLAIM = "anchor"
 _ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}")
 
-_native_leaf: Callable[[dict[str, Any], str], bytes | None] | None
-try:  # the C module (hatch_build.py): the canonical text streamed into the hash, never built
-    from nansen.crypto._native import canonical_leaf as _native_leaf
-except ImportError:
-    _native_leaf = None
+# the canonical text streamed into the hash, never built
+_native_leaf: Callable[[dict[str, Any], str], bytes | None] | None = native.canonical_leaf if native else None
 
 
 class AnchorClaimError(CredentialError):

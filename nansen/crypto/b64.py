@@ -11,14 +11,11 @@ import hashlib
 from collections.abc import Callable, Sequence
 
 from nansen.crypto.errors import EncodingError
+from nansen.crypto.native import native
 
 _native_decode: Callable[[str | bytes], bytes] | None
 _native_sha256: Callable[[str], str] | None
-try:  # the C module (hatch_build.py); absent when built with NANSEN_PURE_PYTHON=1
-    from nansen.crypto._native import b64url_decode as _native_decode
-    from nansen.crypto._native import sha256_b64url as _native_sha256
-except ImportError:
-    _native_decode = _native_sha256 = None
+_native_decode, _native_sha256 = (native.b64url_decode, native.sha256_b64url) if native else (None, None)
 
 _ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 # The last character of a 2- or 3-character tail carries 4 or 2 unused bits that must be zero.

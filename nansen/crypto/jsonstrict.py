@@ -13,6 +13,7 @@ from json.scanner import make_scanner
 from typing import Any, cast
 
 from nansen.crypto.errors import DuplicateKeyError, JsonError, JsonTooDeepError, JsonTooLargeError
+from nansen.crypto.native import native
 
 DEFAULT_MAX_BYTES = 64 * 1024
 DEFAULT_MAX_DEPTH = 32
@@ -31,11 +32,10 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 _unique_object: Callable[[list[tuple[str, Any]]], dict[str, Any]]
 _native_loads: Callable[[bytes | str, int], Any] | None
-try:  # the C module (hatch_build.py): the same hook in C, KeyError(name) for a repeated name
-    from nansen.crypto._native import json_loads as _native_loads
-    from nansen.crypto._native import unique_object as _unique_object
-except ImportError:
-    _unique_object, _native_loads = _no_duplicates, None
+# the same hook in C (KeyError(name) for a repeated name), and a whole strict parser
+_unique_object, _native_loads = (
+    (native.unique_object, native.json_loads) if native else (_no_duplicates, None)
+)
 
 
 def _refuse_constant(name: str) -> Any:

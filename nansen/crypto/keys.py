@@ -25,6 +25,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
 
 from nansen.crypto.b64 import b64url_decode, b64url_encode
 from nansen.crypto.errors import EncodingError, KeyFormatError, UnsupportedKeyError, WrongPassphraseError
+from nansen.crypto.native import native
 
 Jwk = NewType("Jwk", dict[str, str])
 """A public P-256 JWK with exactly kty, crv, x, y."""
@@ -39,11 +40,7 @@ _ECDSA_PREHASHED_SHA256 = ec.ECDSA(Prehashed(hashes.SHA256()))
 if TYPE_CHECKING:
     from nansen.crypto._native import VerifyingKey
 
-_NativeKey: type[VerifyingKey] | None
-try:
-    from nansen.crypto._native import VerifyingKey as _NativeKey
-except ImportError:  # built with NANSEN_PURE_PYTHON=1 (see hatch_build.py)
-    _NativeKey = None
+_NativeKey: type[VerifyingKey] | None = native.VerifyingKey if native else None
 
 NATIVE_VERIFIER = _NativeKey is not None
 """Whether ES256 verification runs on the native module (else on ``cryptography``)."""

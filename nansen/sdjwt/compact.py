@@ -7,17 +7,15 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from nansen.crypto.b64 import sha256_b64url
 from nansen.crypto.jws import UnverifiedJws
+from nansen.crypto.native import native
 from nansen.sdjwt.disclosures import Disclosure
 from nansen.sdjwt.errors import MalformedError, TooLargeError, TooManyDisclosuresError
 
 if TYPE_CHECKING:  # policy imports issuance, which imports this module
     from nansen.sdjwt.policy import Limits
 
-_native_read: Callable[..., UnverifiedParts] | None
-try:  # the C module (hatch_build.py): split, both JWS parsed and every disclosure opened, in one call
-    from nansen.crypto._native import read_sd_jwt as _native_read
-except ImportError:
-    _native_read = None
+# split, both JWS parsed, the payload and every disclosure opened, in one call
+_native_read: Callable[..., UnverifiedParts] | None = native.read_sd_jwt if native else None
 
 
 class UnverifiedParts(NamedTuple):

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple, NewType, Protocol
 from nansen.crypto import errors as crypto_errors
 from nansen.crypto.b64 import b64url_decode, b64url_encode, sha256_b64url
 from nansen.crypto.jsonstrict import loads_strict
+from nansen.crypto.native import native
 from nansen.sdjwt.errors import (
     ClaimNameForbiddenError,
     DuplicateKeyError,
@@ -76,11 +77,7 @@ def _open_in_python(encoded: str) -> tuple[str, str]:
         raise crypto_errors.EncodingError("base64url text is not ASCII") from exc
 
 
-_open: Callable[[str], tuple[str, str]]
-try:  # the C module (hatch_build.py): digest and text in one call
-    from nansen.crypto._native import open_disclosure as _open
-except ImportError:
-    _open = _open_in_python
+_open: Callable[[str], tuple[str, str]] = native.open_disclosure if native else _open_in_python  # one call
 
 
 def parse_disclosure(unverified_encoded: str, *, max_bytes: int, max_depth: int) -> Disclosure:
