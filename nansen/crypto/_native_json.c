@@ -355,7 +355,8 @@ static PyObject *parse_value(Parser *ps) {
 }
 
 PyObject *nansen_json_parse_noting(const unsigned char *text, Py_ssize_t len, long max_depth, int *nested_digest_names) {
-    Parser ps = {text, text + len, 0, max_depth < 0 ? 0 : max_depth > MAX_NESTING ? MAX_NESTING : (int)max_depth, 0};
+    if (max_depth < 0) return refuse("a negative depth limit: the Python route refuses every value");
+    Parser ps = {text, text + len, 0, max_depth > MAX_NESTING ? MAX_NESTING : (int)max_depth, 0};
     skip_space(&ps);
     PyObject *value = parse_value(&ps);
     if (value == NULL) return NULL;
@@ -377,8 +378,10 @@ PyObject *nansen_json_loads(PyObject *Py_UNUSED(module), PyObject *const *args, 
         PyErr_SetString(PyExc_TypeError, "loads(text: str | bytes, max_depth: int)");
         return NULL;
     }
-    long max_depth = PyLong_AsLong(args[1]);
+    int overflow;
+    long max_depth = PyLong_AsLongAndOverflow(args[1], &overflow);
     if (max_depth == -1 && PyErr_Occurred()) return NULL;
+    if (overflow) return refuse("a depth limit beyond a C long: left to the Python route");
     const char *text;
     Py_ssize_t len;
     if (PyBytes_Check(args[0])) {

@@ -122,9 +122,13 @@ PyObject *nansen_read_sd_jwt(PyObject *Py_UNUSED(module), PyObject *const *args,
         }
     }
     PyObject *text = args[0];
-    Py_ssize_t max_bytes = PyLong_AsSsize_t(args[1]), max_disclosures = PyLong_AsSsize_t(args[2]);
-    long max_depth = PyLong_AsLong(args[3]);
+    int overflow[3];
+    long long max_bytes = PyLong_AsLongLongAndOverflow(args[1], &overflow[0]),
+              max_disclosures = PyLong_AsLongLongAndOverflow(args[2], &overflow[1]);
+    long max_depth = PyLong_AsLongAndOverflow(args[3], &overflow[2]);
     if (PyErr_Occurred()) return NULL;
+    if (overflow[0] || overflow[1] || overflow[2] || max_bytes < 0 || max_disclosures < 0 || max_depth < 0)
+        return refuse("limits out of the C route's range: left to the Python route");
     PyTypeObject *parts_type = (PyTypeObject *)args[4], *jws_type = (PyTypeObject *)args[5],
                  *disclosure_type = (PyTypeObject *)args[6];
     Py_ssize_t len = PyUnicode_GET_LENGTH(text);
@@ -164,18 +168,23 @@ PyObject *nansen_read_sd_jwt(PyObject *Py_UNUSED(module), PyObject *const *args,
     items[2] = kb < end ? substring(kb, end - kb) : Py_NewRef(Py_None);
     items[3] = substring(s, kb - s);
     Py_ssize_t signed_len, kb_signed_len;
-    items[4] = read_jws(jws_type, (const unsigned char *)s, first - s, &ctx, &signed_len);
     int nested = 1;
+    items[6] = PyBool_FromLong(nested);
+    items[7] = parsed_disclosures;
+    /* each step only once those before it succeeded: no call with an exception pending */
+    if (items[0] && items[2] && items[3])
+        items[4] = read_jws(jws_type, (const unsigned char *)s, first - s, &ctx, &signed_len);
     if (items[4] != NULL) {
         PyObject *payload = PyTuple_GET_ITEM(items[4], 1);
         items[5] = nansen_json_parse_noting((const unsigned char *)PyBytes_AS_STRING(payload), PyBytes_GET_SIZE(payload),
                                             max_depth, &nested);
         if (items[5] != NULL && !PyDict_CheckExact(items[5])) Py_SETREF(items[5], refuse("a payload is an object"));
+        Py_SETREF(items[6], PyBool_FromLong(nested));
     }
-    items[6] = PyBool_FromLong(nested);
-    items[7] = parsed_disclosures;
-    items[8] = kb < end ? read_jws(jws_type, (const unsigned char *)kb, end - kb, &kb_ctx, &kb_signed_len) : Py_NewRef(Py_None);
-    if (items[4] != NULL) { /* the sd_hash input goes on from the issuer JWT's signing input */
+    if (items[5] != NULL)
+        items[8] = kb < end ? read_jws(jws_type, (const unsigned char *)kb, end - kb, &kb_ctx, &kb_signed_len)
+                            : Py_NewRef(Py_None);
+    if (items[8] != NULL) { /* the sd_hash input goes on from the issuer JWT's signing input */
         unsigned char digest[SHA256_DIGEST_LENGTH];
         SHA256_Update(&ctx, s + signed_len, (size_t)(kb - s - signed_len));
         SHA256_Final(digest, &ctx);
