@@ -24,6 +24,9 @@ PyObject *nansen_json_parse(const unsigned char *text, Py_ssize_t len, long max_
    SD-JWT payload would hold digests). */
 PyObject *nansen_json_parse_noting(const unsigned char *text, Py_ssize_t len, long max_depth, int *nested_digest_names);
 
+/* Whether a str is "_sd" or "...", the member names where an SD-JWT holds digests. */
+int nansen_is_digest_name(PyObject *name);
+
 /* base64url of a SHA-256 digest: 43 characters, unpadded. */
 PyObject *nansen_digest_b64url(const unsigned char digest[SHA256_DIGEST_LENGTH]);
 

@@ -224,6 +224,11 @@ static PyObject *parse_number(Parser *ps) {
 
 static PyObject *parse_value(Parser *ps);
 
+int nansen_is_digest_name(PyObject *name) {
+    return PyUnicode_GET_LENGTH(name) == 3 &&
+           (PyUnicode_CompareWithASCIIString(name, "_sd") == 0 || PyUnicode_CompareWithASCIIString(name, "...") == 0);
+}
+
 /* After a member or element: 1 for ',' (another follows), 0 for the closing bracket, -1 else. */
 static int after_item(Parser *ps, unsigned char close) {
     skip_space(ps);
@@ -248,9 +253,7 @@ static PyObject *parse_object(Parser *ps) {
         ps->p++;
         PyObject *name = parse_string(ps, 1);
         if (name == NULL) goto failed;
-        if (ps->depth > 1 && PyUnicode_GET_LENGTH(name) == 3 &&
-            (PyUnicode_CompareWithASCIIString(name, "_sd") == 0 || PyUnicode_CompareWithASCIIString(name, "...") == 0))
-            ps->nested_digest_names = 1;
+        if (ps->depth > 1 && nansen_is_digest_name(name)) ps->nested_digest_names = 1;
         skip_space(ps);
         if (ps->p >= ps->end || *ps->p != ':') {
             Py_DECREF(name);

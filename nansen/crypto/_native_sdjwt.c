@@ -74,10 +74,6 @@ static PyObject *read_jws(PyTypeObject *jws_type, const unsigned char *s, Py_ssi
     return tuple_of(jws_type, 4, items);
 }
 
-static int reserved_name(PyObject *name) {
-    return PyUnicode_CompareWithASCIIString(name, "_sd") == 0 || PyUnicode_CompareWithASCIIString(name, "...") == 0;
-}
-
 /* One disclosure: [salt, value] or [salt, name, value], salt and name strings, name not reserved. */
 static PyObject *read_disclosure(PyTypeObject *disclosure_type, PyObject *encoded, long max_depth) {
     const unsigned char *s = (const unsigned char *)PyUnicode_DATA(encoded);
@@ -86,7 +82,7 @@ static PyObject *read_disclosure(PyTypeObject *disclosure_type, PyObject *encode
     if (array == NULL) return NULL;
     Py_ssize_t n = PyList_CheckExact(array) ? PyList_GET_SIZE(array) : 0;
     if ((n != 2 && n != 3) || !PyUnicode_CheckExact(PyList_GET_ITEM(array, 0)) ||
-        (n == 3 && (!PyUnicode_CheckExact(PyList_GET_ITEM(array, 1)) || reserved_name(PyList_GET_ITEM(array, 1))))) {
+        (n == 3 && (!PyUnicode_CheckExact(PyList_GET_ITEM(array, 1)) || nansen_is_digest_name(PyList_GET_ITEM(array, 1))))) {
         Py_DECREF(array);
         return refuse("not a disclosure the Python route would accept");
     }

@@ -152,8 +152,7 @@ def verify_signature(unverified: UnverifiedJws, key: PublicKey) -> ContentDigest
     """Check the raw r||s ES256 signature; return the signed-content digest."""
     if len(unverified.signature) != 2 * _HALF:
         raise SignatureInvalidError("ES256 signature must be 64 bytes")
-    # the digest is needed anyway (bookkeeping), so the signing input is hashed only once
-    digest = unverified.digest
+    digest = unverified.digest  # hashed once, at parsing: bookkeeping keys on it too
     if not key.verify_digest(digest, unverified.signature):
         raise SignatureInvalidError("JWS signature does not verify")
     return digest

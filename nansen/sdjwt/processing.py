@@ -159,9 +159,10 @@ def unfold(
     """Processed claims (without ``_sd``/``_sd_alg``) and where each disclosure was placed.
 
     Raises if any disclosure is unreferenced, duplicated, misplaced or would overwrite a claim.
-    ``nested_digests=False`` (from ``digests_only_at_top``, with ``_sd`` at the top level) skips
-    the walk of the payload's nested containers, which then hold no digest; disclosed values are
-    walked all the same.
+    ``nested_digests=False`` (when no object below the payload's top level has ``_sd`` or ``...``:
+    the C reader notes it exactly, ``digests_only_at_top`` proves it from the text) skips the walk
+    of the payload's nested containers, which then hold no digest; disclosed values are walked all
+    the same.
     """
     walk = _Walk(index_disclosures(disclosures), max_depth, nested_digests)
     claims = walk.obj(payload, (), 1, None)

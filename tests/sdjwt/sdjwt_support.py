@@ -6,11 +6,13 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 
 from nansen.crypto.keys import PrivateKey, PublicKey, generate_private_key, private_key_from_jwk
+from nansen.sdjwt.issuance import IssuedSdJwt, issue_sd_jwt
+from nansen.sdjwt.presentation import create_presentation
 
 VECTORS = Path(__file__).resolve().parent.parent / "vectors"
 SUITES = ("sd-jwt-rfc9901-examples", "sd-jwt-python-testcases", "sd-jwt-vc-examples")
@@ -131,3 +133,32 @@ PERSON_PATHS = {
     ("address",),
     ("address", "camp_block"),
 }
+
+
+class PersonPresentation(NamedTuple):
+    issuer: PrivateKey
+    holder: PrivateKey
+    issued: IssuedSdJwt
+    valid: str  # given_name, address and nationalities[1] disclosed, bound to AUD and NONCE at NOW
+
+
+def person_presentation() -> PersonPresentation:
+    """PERSON issued with fresh keys and two decoys, and a valid presentation of it."""
+    issuer, holder = generate_private_key(), generate_private_key()
+    issued = issue_sd_jwt(
+        payload=PERSON,
+        disclosable=PERSON_PATHS,
+        signer_key=issuer,
+        kid="k",
+        decoys=2,
+        holder_key=holder.public_key(),
+    )
+    valid = create_presentation(
+        issued=issued.compact,
+        disclose=[("given_name",), ("address",), ("nationalities", 1)],
+        holder_key=holder,
+        aud=AUD,
+        nonce=NONCE,
+        iat=NOW,
+    )
+    return PersonPresentation(issuer, holder, issued, valid)

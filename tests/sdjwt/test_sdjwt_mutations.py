@@ -11,33 +11,13 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sdjwt_support import AUD, NONCE, NOW, PERSON, PERSON_PATHS, fixed_resolver
+from sdjwt_support import AUD, NONCE, NOW, fixed_resolver, person_presentation
 
 from nansen.crypto.b64 import b64url_decode, b64url_encode
-from nansen.crypto.keys import generate_private_key
 from nansen.sdjwt.errors import SdJwtError
-from nansen.sdjwt.issuance import issue_sd_jwt
-from nansen.sdjwt.presentation import create_presentation
 from nansen.sdjwt.verification import verify_presentation
 
-ISSUER = generate_private_key()
-HOLDER = generate_private_key()
-ISSUED = issue_sd_jwt(
-    payload=PERSON,
-    disclosable=PERSON_PATHS,
-    signer_key=ISSUER,
-    kid="k",
-    decoys=2,
-    holder_key=HOLDER.public_key(),
-)
-VALID = create_presentation(
-    issued=ISSUED.compact,
-    disclose=[("given_name",), ("address",), ("nationalities", 1)],
-    holder_key=HOLDER,
-    aud=AUD,
-    nonce=NONCE,
-    iat=NOW,
-)
+ISSUER, HOLDER, ISSUED, VALID = person_presentation()
 
 
 def _verify(text: str, *, kb: bool = True) -> Any:
