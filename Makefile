@@ -11,17 +11,19 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 setup: system-deps $(VENV)/.installed node_modules/.installed
 
 # gcc and libssl-dev (the C module of the verify path, built by hatch_build.py), PostgreSQL
-# (storage tests), docker-compose (compose file validation) and wrk (HTTP load in the benchmarks)
-# from Debian packages. Installed where we may (root, as in CI); elsewhere the storage and compose
-# tests skip with a loud notice, the benchmarks fall back to a Python load generator, and without
-# OpenSSL's headers the install stops and says how to go on (NANSEN_PURE_PYTHON=1).
+# (storage tests), docker-compose (compose file validation), wrk (HTTP load in the benchmarks) and
+# Chromium with fonts for every console language (browser tests drive Debian's chromium through
+# Playwright, which must not download a browser of its own) from Debian packages. Installed where
+# we may (root, as in CI); elsewhere the storage, compose and browser tests skip with a loud notice,
+# the benchmarks fall back to a Python load generator, and without OpenSSL's headers the install
+# stops and says how to go on (NANSEN_PURE_PYTHON=1).
 system-deps:
 	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && command -v docker-compose >/dev/null 2>&1 \
-	  && command -v wrk >/dev/null 2>&1 && command -v gcc >/dev/null 2>&1 && [ -f /usr/include/openssl/ec.h ]; then :; \
+	  && command -v wrk >/dev/null 2>&1 && command -v chromium >/dev/null 2>&1 && command -v gcc >/dev/null 2>&1 && [ -f /usr/include/openssl/ec.h ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc libssl-dev postgresql \
-	    docker-compose wrk >/dev/null; \
-	else echo "NOTICE: gcc, libssl-dev, PostgreSQL, docker-compose or wrk missing and not root (see Makefile)"; fi
+	    docker-compose wrk chromium fonts-dejavu-core fonts-noto-core >/dev/null; \
+	else echo "NOTICE: gcc, libssl-dev, PostgreSQL, docker-compose, wrk or chromium missing and not root (see Makefile)"; fi
 
 $(VENV)/.installed: pyproject.toml hatch_build.py $(wildcard nansen/crypto/_native*.c) nansen/crypto/_native.h
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
