@@ -45,6 +45,7 @@ def create_app(settings: IssuerSettings) -> FastAPI:
         wallet_db = WalletDatabase(engine)
         pipeline = None
         publisher = None
+        chain = None
         if settings.worker_enabled:
             # configuration errors stop start-up here; the chain itself may be down (see ChainLink)
             chain = ChainLink(
@@ -77,6 +78,7 @@ def create_app(settings: IssuerSettings) -> FastAPI:
             readiness=readiness,
             status_lists=publisher,
             throttle=Throttle(),
+            chain=chain,
         )
         try:
             yield

@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from issuer.services.errors import InvalidClaims, StaffActionRefused
 from nansen.errors import NansenError
 from nansen.openid4vci.errors import IssuanceProtocolError
 
@@ -53,6 +54,11 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         return problem(exc.status_code, "Request refused", str(exc.detail))
+
+    @app.exception_handler(StaffActionRefused)
+    async def staff_action_refused(request: Request, exc: StaffActionRefused) -> JSONResponse:
+        extra = {"fields": sorted(exc.fields)} if isinstance(exc, InvalidClaims) else {}
+        return problem(exc.status, "Request refused", exc.user_message, **extra)
 
     @app.exception_handler(NansenError)
     async def core_error(request: Request, exc: NansenError) -> JSONResponse:

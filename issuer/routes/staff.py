@@ -2,39 +2,35 @@
 
 from __future__ import annotations
 
-import time
-
 from fastapi import APIRouter
-from sqlalchemy import select
 
-from issuer import audit
 from issuer.deps import AdminStaff, SessionDep
-from issuer.models import AuditEntry, Staff
 from issuer.schemas import StaffCreate, StaffCreated
-from issuer.tokens import new_token, sha256_hex
+from issuer.services.staff import audit_entries, deactivate_staff
+from issuer.services.staff import create_staff as add_member
 
 router = APIRouter(tags=["staff"])
 
 
 @router.post("/staff", status_code=201)
 def create_staff(body: StaffCreate, session: SessionDep, admin: AdminStaff) -> StaffCreated:
-    token = new_token()
-    staff = Staff(
-        name=body.name, role=body.role, token_sha256=sha256_hex(token), active=True, created_at=time.time()
-    )
-    session.add(staff)
-    session.flush()
-    audit.record(session, staff_id=admin.id, action="staff_created", detail=f"role={body.role} id={staff.id}")
-    session.commit()
+    staff, token = add_member(session, admin_id=admin.id, name=body.name, role=body.role)
     return StaffCreated(id=staff.id, name=staff.name, role=staff.role, token=token)
+
+
+@router.post("/staff/{staff_id}/deactivate")
+def deactivate(staff_id: int, session: SessionDep, admin: AdminStaff) -> dict[str, object]:
+    """The member's token stops working and their console sessions end."""
+    staff = deactivate_staff(session, admin_id=admin.id, staff_id=staff_id)
+    return {"id": staff.id, "active": staff.active}
 
 
 @router.get("/audit")
 def audit_log(session: SessionDep, admin: AdminStaff, limit: int = 200) -> list[dict[str, object]]:
-    rows = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(min(limit, 1000))).all()
+    rows, _total = audit_entries(session, limit=limit)
     return [
         {
-            "at": int(r.at),
+            "at": r.at,
             "staff_id": r.staff_id,
             "action": r.action,
             "credential_id": r.credential_id,
