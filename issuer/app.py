@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from issuer import problems
+from issuer import problems, web
 from issuer.chain_link import ChainLink
 from issuer.credential_types import load_types
 from issuer.db import make_engine, migrate, session_factory
@@ -90,6 +90,7 @@ def create_app(settings: IssuerSettings) -> FastAPI:
 
     app = FastAPI(title="Nansen issuer", version="0.1.0", lifespan=lifespan)
     problems.install(app)
+    web.install(app)
     for module in (oid4vci, offers, credentials, staff, operations):  # wallet routes match first
         app.include_router(module.router)
     app.add_middleware(WalletFastPath)  # inside the body-size limit

@@ -37,6 +37,7 @@ class IssuerSettings(BaseSettings):
     max_body_bytes: int = Field(default=64 * 1024, gt=1024)
     status_list_size: int = Field(default=1 << 20, ge=131_072, le=1 << 20)
     worker_enabled: bool = True
+    console_idle_seconds: int = Field(default=900, ge=60, le=86_400)  # staff console: idle sign-out
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> IssuerSettings:

@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from hashlib import sha256
+from typing import Literal, TypedDict
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -136,7 +137,14 @@ def cookie_name(*, secure: bool) -> str:
     return "__Host-nansen_session" if secure else "nansen_session"
 
 
-def cookie_attributes(*, secure: bool) -> dict[str, object]:
+class CookieAttributes(TypedDict):
+    httponly: bool
+    samesite: Literal["strict"]
+    secure: bool
+    path: str
+
+
+def cookie_attributes(*, secure: bool) -> CookieAttributes:
     """Keyword arguments for a framework's set_cookie (Starlette's names): a session cookie (no
     Max-Age, so it ends with the browser) that scripts cannot read and other sites cannot send."""
     return {"httponly": True, "samesite": "strict", "secure": secure, "path": "/"}
