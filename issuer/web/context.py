@@ -1,8 +1,10 @@
 """One console request: its session (signed cookie), the staff member behind it, the language, the
 CSRF check of forms, and the pages it answers with (security headers, cookie renewal).
 
-A session cookie is renewed as the person works (idle timeout) and replaced by a new one at sign-in
-and sign-out (a new session id each time). A session signed in before the member's
+The signed-in session's cookie is renewed as the person works (idle timeout), set only at sign-in
+(a new session id each time) and deleted at sign-out. Before sign-in, an anonymous session in a
+cookie of its own carries the CSRF token of the sign-in and language forms (see
+nansen.webui.sessions.cookie_name for why it is a separate cookie). A session signed in before the member's
 ``sessions_valid_after`` (sign out everywhere, deactivation) counts as signed out.
 """
 
@@ -68,6 +70,10 @@ class ConsoleKit:
     def cookie(self) -> str:
         return cookie_name(secure=self.secure)
 
+    @property
+    def presession_cookie(self) -> str:
+        return cookie_name(secure=self.secure, purpose="presession")
+
 
 def console_kit(request: Request, state: IssuerState) -> ConsoleKit:
     kit: ConsoleKit | None = getattr(request.app.state, "console", None)
@@ -94,7 +100,7 @@ class Visit:
     staff: Staff | None
     language: str
     timed_out: bool
-    cookie_value: str | None  # set on the response when the session changed
+    cookies: dict[str, str | None]  # to set on the response (None: delete)
     catalogue: gettext.NullTranslations = field(init=False)
 
     def __post_init__(self) -> None:
@@ -111,14 +117,15 @@ class Visit:
         """A new session id for the signed-in member: a session planted before sign-in is useless."""
         self.web = self.kit.codec.new(str(staff.id))
         self.staff = staff
-        self.cookie_value = self.kit.codec.encode(self.web)
+        self.cookies[self.kit.cookie] = self.kit.codec.encode(self.web)
         self.language = staff.language or self.language
         self.__post_init__()
 
     def sign_out(self) -> None:
         self.web = self.kit.codec.new()
         self.staff = None
-        self.cookie_value = self.kit.codec.encode(self.web)
+        self.cookies[self.kit.cookie] = None
+        self.cookies[self.kit.presession_cookie] = self.kit.codec.encode(self.web)
 
     def page(self, template: str, *, status: int = 200, **context: Any) -> Response:
         html = render(
@@ -145,34 +152,40 @@ class Visit:
         return self.finish(RedirectResponse(path, status_code=303))
 
     def finish(self, response: Response) -> Response:
-        for name, value in page_headers().items():
-            response.headers[name] = value
-        if self.cookie_value is not None:
-            response.set_cookie(
-                self.kit.cookie, self.cookie_value, **cookie_attributes(secure=self.kit.secure)
-            )
+        response.headers.update(page_headers())
+        attributes = cookie_attributes(secure=self.kit.secure)
+        for cookie, value in self.cookies.items():
+            if value is None:
+                response.delete_cookie(cookie, **attributes)
+            else:
+                response.set_cookie(cookie, value, **attributes)
         return response
 
 
 def _open(request: Request, state: IssuerState, *, touch: bool) -> Iterator[Visit]:
     kit = console_kit(request, state)
-    opened = kit.codec.open(request.cookies.get(kit.cookie))
-    web, staff, timed_out, cookie_value = opened.session, None, opened.timed_out, None
+    cookies: dict[str, str | None] = {}
+    sent = request.cookies.get(kit.cookie)
+    opened = kit.codec.open(sent)
+    web, staff, timed_out = opened.session, None, opened.timed_out
     with state.sessions() as db:
         if web is not None and web.subject is not None:
             staff = db.get(Staff, int(web.subject)) if web.subject.isdigit() else None
             if staff is None or not staff.active or web.issued_at < staff.sessions_valid_after:
                 web, staff, timed_out = None, None, True
-        if web is None:
-            web = kit.codec.new()
-            cookie_value = kit.codec.encode(web)
+        if web is None or web.subject is None:
+            if sent is not None:  # forged, timed out or signed out elsewhere: forget it
+                cookies[kit.cookie] = None
+            web = kit.codec.open(request.cookies.get(kit.presession_cookie)).session
+            if web is None or web.subject is not None:
+                web = kit.codec.new()
+                cookies[kit.presession_cookie] = kit.codec.encode(web)
         elif touch and (touched := kit.codec.touch(web)) is not None:
-            web, cookie_value = touched, kit.codec.encode(touched)
+            web, cookies[kit.cookie] = touched, kit.codec.encode(touched)
         chosen = supported(request.cookies.get(LANGUAGE_COOKIE))
-        language = (
-            (staff.language if staff else None) or chosen or negotiate(request.headers.get("accept-language"))
-        )
-        yield Visit(request, state, db, kit, web, staff, language, timed_out, cookie_value)
+        accepted = negotiate(request.headers.get("accept-language"))
+        language = (staff.language if staff else None) or chosen or accepted
+        yield Visit(request, state, db, kit, web, staff, language, timed_out, cookies)
 
 
 def any_visit(request: Request, state: Annotated[IssuerState, Depends(get_state)]) -> Iterator[Visit]:

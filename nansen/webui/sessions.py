@@ -132,9 +132,14 @@ class SessionCodec:
         return hmac.new(self._secret, body, sha256).digest()
 
 
-def cookie_name(*, secure: bool) -> str:
-    """``__Host-`` makes browsers refuse the cookie unless Secure, host-only and Path=/."""
-    return "__Host-nansen_session" if secure else "nansen_session"
+def cookie_name(*, secure: bool, purpose: str = "session") -> str:
+    """``__Host-`` makes browsers refuse the cookie unless Secure, host-only and Path=/.
+
+    Keep the anonymous session (before sign-in, for the sign-in form's CSRF token) in a cookie of its
+    own (``purpose="presession"``): a browser withholds SameSite=Strict cookies on a navigation that
+    starts on another site, and a fresh anonymous session set in that answer would overwrite the
+    signed-in one, so any link from elsewhere would sign the person out."""
+    return f"__Host-nansen_{purpose}" if secure else f"nansen_{purpose}"
 
 
 class CookieAttributes(TypedDict):

@@ -102,6 +102,16 @@ def axe_violations(page: Page, *, impacts: tuple[str, ...] = ("serious", "critic
     return [v for v in result if v["impact"] in impacts]
 
 
+@pytest.fixture(scope="session")
+def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """The staff console on a real issuer process and chain (tests/browser/staff_console.py), shared
+    by the console's test modules and started only when one asks for it."""
+    from staff_console import running_console
+
+    with running_console(tmp_path_factory.mktemp("staff-console")) as running:
+        yield running
+
+
 class PageWeight:
     """Counts the bytes of every response the page receives (bodies, uncompressed as served)."""
 

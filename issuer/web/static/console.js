@@ -35,6 +35,11 @@
           var incoming = new DOMParser().parseFromString(html, "text/html").getElementById("progress");
           var shown = region.querySelector("#progress");
           if (incoming && shown && incoming.outerHTML !== shown.outerHTML) shown.replaceWith(document.importNode(incoming, true));
+          if (incoming && !incoming.hasAttribute("data-poll-url")) {
+            // final (delivered, expired, locked): the expiry no longer matters
+            document.querySelectorAll(".expiry").forEach(function (e) { e.hidden = true; });
+            return;
+          }
           setTimeout(next, every);
         })
         .catch(function () { setTimeout(next, every * 3); });  // network blip or signed out: slow down
