@@ -72,8 +72,6 @@ def form_fields(kind: CredentialType, language: str, _: Gettext) -> list[Field]:
             options = [(str(v), _(CHOICE_NAMES.get(str(v), str(v)))) for v in spec["enum"]]
         elif field_kind == "boolean":
             options = [("yes", _("Yes")), ("no", _("No"))]
-        elif field_kind == "date":
-            hint = hint or gettext_noop("For example 1990-04-01")
         fields.append(
             Field(
                 name,

@@ -16,12 +16,22 @@ from staff_console import Console, read_offer, register, sign_in, wallet_receive
 
 pytestmark = pytest.mark.chain
 SCREENSHOTS = os.environ.get("NANSEN_CONSOLE_SCREENSHOTS")  # e.g. docs/screenshots: saves the main pages
+MAIN_PAGES = {
+    "sign-in",
+    "register-errors",
+    "offer",
+    "ar-offer-delivered",
+    "credentials",
+    "confirm-revoke",
+    "audit",
+    "status",
+}
 
 
 def accessible(page: Page, name: str = "") -> None:
     """No serious or critical axe-core violation; the page saved for the README when asked."""
     assert axe_violations(page) == [], page.url
-    if SCREENSHOTS and name:
+    if SCREENSHOTS and name in MAIN_PAGES:
         Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"), full_page=True)
 
@@ -47,6 +57,12 @@ def test_register_deliver_revoke_audit(console: Console, browser: Browser, langu
         )  # errors name rules, not values
         accessible(page, shot("register-errors"))
 
+        form_weight = PageWeight(page)
+        page.goto(f"{console.url}/console/register")
+        print(
+            f"\npage weight: registration form {form_weight.total} bytes ({len(form_weight.by_url)} files)"
+        )
+        assert form_weight.total < 60_000  # 250 countries in the list, CSS and script included
         weight = PageWeight(page)
         register(page, console)
         expect(page.locator("h1")).to_have_count(1)
@@ -54,7 +70,7 @@ def test_register_deliver_revoke_audit(console: Console, browser: Browser, langu
         assert offer_uri.startswith("openid-credential-offer://") and re.fullmatch(r"[0-9]{6}", tx_code)
         assert tx_code not in offer_uri  # the spoken code is not in the QR code
         accessible(page, shot("offer"))
-        print(f"\npage weight: offer page {weight.total} bytes ({len(weight.by_url)} responses)")
+        print(f"page weight: offer page {weight.total} bytes ({len(weight.by_url)} responses)")
         assert weight.total < 40_000
         page.evaluate("window.notReloaded = true")
 
