@@ -83,7 +83,7 @@ class IssuerKeys:
         self._records: list[SigningKeyRecord] | None = None
         self._read_at = float("-inf")
 
-    def keys(self) -> list[dict[str, Any]]:
+    def published(self) -> list[dict[str, Any]]:
         if self._chain is None:
             public = self._current.key.public_key().jwk()
             return [{**public, "kid": self._current.kid, "alg": "ES256", "use": "sig"}]

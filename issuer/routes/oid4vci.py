@@ -73,7 +73,7 @@ def authorization_server_metadata(request: Request, state: StateDep) -> Response
 def jwt_vc_issuer(request: Request, state: StateDep) -> Response:
     """SD-JWT VC issuer metadata: every key whose credentials may still be valid (issuer.key_history)."""
     try:
-        keys = state.keys.keys()
+        keys = state.keys.published()
     except KeysUnavailableError as exc:
         raise HTTPException(503, exc.user_message, headers={"Retry-After": "5"}) from exc
     document = {"issuer": state.settings.issuer_id, "jwks": {"keys": keys}}
