@@ -182,9 +182,7 @@ JSON = st.recursive(
     st.one_of(
         st.text(max_size=200),
         JSON.map(json.dumps),
-        st.builds(
-            lambda body: "openid-credential-offer://?credential_offer=" + json.dumps(body), JSON
-        ),
+        st.builds(lambda body: "openid-credential-offer://?credential_offer=" + json.dumps(body), JSON),
         st.builds(
             lambda issuer, ids, grants: json.dumps(
                 {"credential_issuer": issuer, "credential_configuration_ids": ids, "grants": grants}
