@@ -36,19 +36,33 @@ class CredentialType:
         return sorted(set(fields))
 
     def type_metadata(self) -> dict[str, Any]:
-        """SD-JWT VC type metadata: display names in several languages, per-claim labels."""
+        """SD-JWT VC type metadata (draft-ietf-oauth-sd-jwt-vc, "Type Metadata"): display names and
+        per-claim labels in several languages, keyed by ``locale`` as the current text has it (it
+        replaced ``lang``)."""
         return {
             "vct": self.vct,
-            "display": [{"lang": d["locale"], "name": d["name"]} for d in self.display],
+            "display": [{"locale": d["locale"], "name": d["name"]} for d in self.display],
             "claims": [
                 {
                     "path": [name],
-                    "display": [{"lang": lang, "label": label} for lang, label in labels.items()],
+                    "display": [{"locale": lang, "label": label} for lang, label in labels.items()],
                     "sd": "always",
                 }
                 for name, labels in self.claim_labels.items()
             ],
         }
+
+    def issuer_metadata_claims(self) -> list[dict[str, Any]]:
+        """The claims description of the Credential Issuer Metadata (OpenID4VCI 1.0 Appendix B.2):
+        display entries are ``{name, locale}`` there."""
+        return [
+            {
+                "path": [name],
+                "mandatory": name in self.schema.get("required", []),
+                "display": [{"name": label, "locale": lang} for lang, label in labels.items()],
+            }
+            for name, labels in self.claim_labels.items()
+        ]
 
     def disclosable_present(self, claims: dict[str, Any]) -> list[tuple[str]]:
         # every personal claim is selectively disclosable; nothing personal is always disclosed

@@ -49,7 +49,7 @@ def _issuer_metadata(state: IssuerState) -> dict[str, Any]:
                 "proof_types_supported": {"jwt": {"proof_signing_alg_values_supported": ["ES256"]}},
                 "credential_metadata": {
                     "display": kind.display,
-                    "claims": kind.type_metadata()["claims"],
+                    "claims": kind.issuer_metadata_claims(),
                 },
             }
             for kind in state.types.values()
