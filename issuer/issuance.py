@@ -194,6 +194,7 @@ class IssuanceFlow:
         credential = prepare_credential(
             issuer_id=self.settings.issuer_id,
             vct=kind.vct,
+            vct_integrity=kind.vct_integrity,
             claims=offer.claims,
             disclosable=kind.disclosable_present(offer.claims),
             holder_key=holder_key,

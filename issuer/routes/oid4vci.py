@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, HTTPException, Request, Response
 from fastapi.responses import JSONResponse
 
 from issuer.deps import IssuerState, StateDep
-from issuer.http_cache import cached_json
+from issuer.http_cache import cached_document, cached_json
 from issuer.key_history import REFRESH_SECONDS as KEYS_REFRESH_SECONDS
 from issuer.key_history import KeysUnavailableError
 from issuer.wallet_answers import (
@@ -80,12 +80,17 @@ def jwt_vc_issuer(request: Request, state: StateDep) -> Response:
     return cached_json(request, document, max_age=int(KEYS_REFRESH_SECONDS))
 
 
-@router.get("/type-metadata/{type_id}")
+@router.get("/.well-known/vct/{type_id}")
+@router.get("/type-metadata/{type_id}")  # the earlier address, kept for wallets that stored it
 def type_metadata(type_id: str, request: Request, state: StateDep) -> Response:
+    """SD-JWT VC type metadata, the document a vct URL resolves to; its bytes are what the
+    credentials' ``vct#integrity`` covers."""
     kind = state.types.get(type_id)
     if kind is None:
         raise HTTPException(404, "No credential type of that name.")
-    return cached_json(request, kind.type_metadata(), max_age=METADATA_MAX_AGE)
+    return cached_document(
+        request, kind.type_metadata_bytes, media_type="application/json", max_age=METADATA_MAX_AGE
+    )
 
 
 @router.post("/token")
