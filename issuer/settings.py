@@ -32,7 +32,9 @@ class IssuerSettings(BaseSettings):
     batch_window_ms: int = Field(default=500, ge=10)
     offer_ttl_seconds: int = Field(default=3600, gt=0)
     tx_code_attempts: int = Field(default=3, ge=1, le=10)
-    access_token_ttl_seconds: int = Field(default=600, gt=0)
+    access_token_ttl_seconds: int = Field(default=300, gt=0)
+    # bearer access tokens beside DPoP-bound ones (RFC 9449); HAIP deployments set this false
+    allow_bearer_tokens: bool = True
     nonce_ttl_seconds: int = Field(default=300, gt=0)
     credential_wait_seconds: float = Field(default=3.0, ge=0, le=30)
     credential_lifetime_days: int = Field(default=365, gt=0)

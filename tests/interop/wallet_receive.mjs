@@ -52,7 +52,8 @@ run(async ({ offer_uri, tx_code, dpop }) => {
     proofs: { jwt: [proof.jwt] },
     dpop: dpopState,
   })
-  dpopState = response.dpop ?? dpopState
+  // a response's DPoP-Nonce comes back as {nonce}: keep the signer (RFC 9449 §8.2)
+  dpopState = dpopState && response.dpop ? { ...dpopState, ...response.dpop } : dpopState
   let body = response.credentialResponse
   for (let attempt = 0; !body.credentials && attempt < 100; attempt++) {
     await new Promise((resolve) => setTimeout(resolve, 200))
@@ -62,12 +63,13 @@ run(async ({ offer_uri, tx_code, dpop }) => {
       transactionId: body.transaction_id,
       dpop: dpopState,
     })
-    dpopState = deferred.dpop ?? dpopState
+    dpopState = dpopState && deferred.dpop ? { ...dpopState, ...deferred.dpop } : dpopState
     body = deferred.deferredCredentialResponse
   }
   return {
     credential: body.credentials[0].credential,
     token_type: token.accessTokenResponse.token_type,
+    dpop_jwk: token.dpop?.signer.publicJwk,
     expires_in: token.accessTokenResponse.expires_in,
     holder_jwk: holder.publicJwk,
     display: issuerMetadata.credentialIssuer.credential_configurations_supported[credentialConfigurationId].credential_metadata,
