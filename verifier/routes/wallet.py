@@ -26,14 +26,17 @@ def _error(status: int, error: str, description: str) -> JSONResponse:
 def post_response(
     request_id: str,
     state: StateDep,
-    vp_token: Annotated[str, Form(max_length=60_000)],
     state_param: Annotated[str, Form(alias="state", max_length=200)],
+    vp_token: Annotated[str | None, Form(max_length=60_000)] = None,
+    error: Annotated[str | None, Form(max_length=100)] = None,
 ) -> JSONResponse:
     stored = state.store.get_request(request_id)
     if stored is None or stored.kind != "online":
         return _error(404, "invalid_request", "This presentation request does not exist.")
     if state_param != request_id:
         return _error(400, "invalid_request", "The state does not match this request.")
+    if vp_token is None:
+        return _declined(state, request_id, error)
     # single use: of many copies arriving at once, one wins this atomic update
     if not state.store.consume(request_id):
         return _error(400, "invalid_request", "This request was already answered or has expired.")
@@ -53,3 +56,15 @@ def post_response(
     state.store.put_result(request_id, body, state.settings.result_ttl_seconds)
     # the holder learns the outcome only in broad terms; the claims are for the officer
     return JSONResponse({"status": "received", "verdict": body["verdict"]})
+
+
+def _declined(state: StateDep, request_id: str, error: str | None) -> JSONResponse:
+    """An OpenID4VP error response (section 8.5) in place of a vp_token: the holder declined
+    (access_denied) or the wallet could not answer. Either way nothing was shared; the request is
+    spent so the officer's page can say so at once."""
+    if not error:
+        return _error(400, "invalid_request", "Send a vp_token, or an error if nothing is shared.")
+    if not state.store.consume(request_id, outcome="declined"):
+        return _error(400, "invalid_request", "This request was already answered or has expired.")
+    log.info("request answered: declined by the wallet")
+    return JSONResponse({"status": "received"})
