@@ -12,6 +12,7 @@ from nansen.errors import NansenError
 from nansen.openid4vp.dcql import parse_query
 from nansen.openid4vp.request import parse_vp_token
 from verifier.deps import StateDep
+from verifier.problems import problem
 from verifier.service import refusal, single_query, verify_for_query
 
 router = APIRouter(prefix="/wallet", tags=["wallet"])
@@ -62,8 +63,8 @@ def _declined(state: StateDep, request_id: str, error: str | None) -> JSONRespon
     """An OpenID4VP error response (section 8.5) in place of a vp_token: the holder declined
     (access_denied) or the wallet could not answer. Either way nothing was shared; the request is
     spent so the officer's page can say so at once."""
-    if not error:
-        return _error(400, "invalid_request", "Send a vp_token, or an error if nothing is shared.")
+    if not error:  # the same answer as the schema's for a missing field
+        return problem(422, "Invalid request", "Invalid or missing fields: vp_token", fields=["vp_token"])
     if not state.store.consume(request_id, outcome="declined"):
         return _error(400, "invalid_request", "This request was already answered or has expired.")
     log.info("request answered: declined by the wallet")

@@ -66,7 +66,7 @@ def confirm_remove_officer(request: Request, handle: str, desk: AdminViewDesk) -
         what="officer",
         label=who.name if who else None,
         action=f"{PREFIX}/admin/officers/{handle}/remove",
-        back=f"{PREFIX}/admin/officers",
+        cancel_url=f"{PREFIX}/admin/officers",
     )
 
 
@@ -132,7 +132,7 @@ def confirm_remove_preset(request: Request, preset_id: str, desk: AdminViewDesk)
         what="preset",
         label=preset.name if preset else None,
         action=f"{PREFIX}/admin/presets/{preset_id}/remove",
-        back=f"{PREFIX}/admin/presets",
+        cancel_url=f"{PREFIX}/admin/presets",
     )
 
 

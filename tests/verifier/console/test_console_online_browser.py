@@ -88,10 +88,26 @@ def hold(post: Post) -> str:
 
 def wallet_present(post: Post, request_uri: str, credential: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "NANSEN_WALLET_PASSPHRASE": PASSPHRASE}
-    return subprocess.run(  # noqa: S603 (our own CLI)
-        [sys.executable, "-m", "wallet_cli.app", "--lang", "en", "--data-dir", str(post.wallet_dir),
-         "present", request_uri, "--yes", "--credential", credential],
-        env=env, capture_output=True, text=True, timeout=120, check=False,
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "wallet_cli.app",
+            "--lang",
+            "en",
+            "--data-dir",
+            str(post.wallet_dir),
+            "present",
+            request_uri,
+            "--yes",
+            "--credential",
+            credential,
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
@@ -127,8 +143,14 @@ def test_online_check_valid_then_revoked_then_unknown(post: Post, tmp_path: Path
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             sign_in(page, post.base, post.token)
-            add_preset(page, post.base, name="Entry: nationality and over 18", vct=VCT,
-                       claims="nationality, age_over_18", purpose="Border entry check")
+            add_preset(
+                page,
+                post.base,
+                name="Entry: nationality and over 18",
+                vct=VCT,
+                claims="nationality, age_over_18",
+                purpose="Border entry check",
+            )
             first, second = hold(post), hold(post)
             time.sleep(SYNC * 3)  # the verifier's mirror sees the new batches
 

@@ -88,7 +88,7 @@
         if (startButton) startButton.hidden = false;
       });
   }
-  if (startButton) startButton.addEventListener("click", start);
+  // the camera starts when the officer asks (once the holder's codes are on their screen)
+  if (startButton) { startButton.hidden = false; startButton.addEventListener("click", start); }
   window.addEventListener("pagehide", stop);
-  start();
 })();
