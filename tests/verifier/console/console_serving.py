@@ -3,6 +3,7 @@ Debian Chromium driven by Playwright, and the officer's first steps in the conso
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import threading
@@ -11,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 import uvicorn
 from fastapi import FastAPI
 from playwright.sync_api import Browser, Page, Playwright, expect
@@ -18,6 +20,7 @@ from playwright.sync_api import Browser, Page, Playwright, expect
 from nansen.chain.devchain import free_port
 
 START_SECONDS = 20.0
+DOCS_SCREENSHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
 
 
 @contextmanager
@@ -42,10 +45,22 @@ def served(app: FastAPI) -> Iterator[str]:
 
 
 def chromium(playwright: Playwright, *extra_args: str) -> Browser:
+    """Debian's chromium (never a browser Playwright downloads); skips loudly where it is missing."""
     executable = shutil.which("chromium")
     if executable is None:
-        raise RuntimeError("Debian's chromium is missing: run `make system-deps` as root")
-    return playwright.chromium.launch(executable_path=executable, headless=True, args=list(extra_args))
+        pytest.skip(
+            "BROWSER TESTS SKIPPED: Debian's `chromium` is not installed (run `make system-deps` as root)"
+        )
+    # --no-sandbox: CI runs as root, where chromium's sandbox cannot start
+    return playwright.chromium.launch(
+        executable_path=executable, headless=True, args=["--no-sandbox", *extra_args]
+    )
+
+
+def screenshot_dir(tmp_path: Path) -> Path:
+    """docs/screenshots when NANSEN_WRITE_SCREENSHOTS=1 (to refresh the README's pictures), else
+    the test's own folder: a test run leaves the repository as it was."""
+    return DOCS_SCREENSHOTS if os.environ.get("NANSEN_WRITE_SCREENSHOTS") == "1" else tmp_path
 
 
 def sign_in(page: Page, base: str, token: str) -> None:

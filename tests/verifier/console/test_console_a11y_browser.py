@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
-from console_serving import add_preset, chromium, served, shot
+from console_serving import add_preset, chromium, screenshot_dir, served, shot
 from playwright.sync_api import Locator, Page, expect, sync_playwright
 from world import VCT, World, make_world
 
@@ -20,9 +20,7 @@ from verifier.app import create_app
 from verifier.officers import OfficerDirectory
 from verifier.settings import VerifierSettings
 
-ROOT = Path(__file__).resolve().parents[3]
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-SCREENSHOTS = ROOT / "docs" / "screenshots"
+AXE = Path(__file__).resolve().parents[3] / "node_modules" / "axe-core" / "axe.min.js"
 
 
 def axe_violations(page: Page) -> list[dict[str, Any]]:
@@ -75,13 +73,14 @@ def test_main_pages_pass_axe_and_arabic_runs_right_to_left(
     desk: tuple[str, str, World, VerifierSettings], tmp_path: Path
 ) -> None:
     base, token, world, _settings = desk
+    pictures = screenshot_dir(tmp_path)
     with sync_playwright() as playwright:
         browser = chromium(playwright, "--no-sandbox")
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         checked: dict[str, list[dict[str, Any]]] = {}
         try:
             page.goto(f"{base}/console/sign-in")
-            shot(page, SCREENSHOTS / "officer-sign-in.png")
+            shot(page, pictures / "officer-sign-in.png")
             checked["sign-in"] = axe_violations(page)
             # keyboard only: skip link first, then the form, and Enter signs in
             page.keyboard.press("Tab")
@@ -99,7 +98,7 @@ def test_main_pages_pass_axe_and_arabic_runs_right_to_left(
                 claims="nationality, age_over_18",
                 purpose="Border entry check",
             )
-            shot(page, SCREENSHOTS / "officer-admin-presets.png")
+            shot(page, pictures / "officer-admin-presets.png")
             checked["presets"] = axe_violations(page)
             page.goto(f"{base}/console/admin/officers")
             checked["officers"] = axe_violations(page)
@@ -145,7 +144,7 @@ def test_main_pages_pass_axe_and_arabic_runs_right_to_left(
                 and heading
                 and heading["x"] + heading["width"] > verdict["x"] + verdict["width"] * 0.6
             )
-            shot(page, SCREENSHOTS / "officer-result-arabic.png")
+            shot(page, pictures / "officer-result-arabic.png")
             checked["result-ar"] = axe_violations(page)
         except Exception:
             shot(page, tmp_path / "failure.png")

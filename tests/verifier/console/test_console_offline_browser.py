@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import zxingcpp
-from console_serving import add_preset, chromium, served, shot, sign_in, visible_text
+from console_serving import add_preset, chromium, screenshot_dir, served, shot, sign_in, visible_text
 from PIL import Image
 from playwright.sync_api import Page, expect, sync_playwright
 from world import VCT, World, make_world
@@ -27,16 +27,15 @@ from verifier.settings import VerifierSettings
 from wallet_cli.store.wallet import Wallet
 
 PASSPHRASE = "a good passphrase"
-ROOT = Path(__file__).resolve().parents[3]
-SCREENSHOTS = ROOT / "docs" / "screenshots"
 WIDTH, HEIGHT = 960, 960
 
 
 def y4m(frames: list[Image.Image], path: Path, *, repeat: int = 4) -> None:
-    """A 4:2:0 YUV4MPEG2 video showing each image ``repeat`` times (Chromium loops it)."""
+    """A 4:2:0 YUV4MPEG2 video showing each image ``repeat`` times (Chromium loops it), after a
+    second of an empty screen (the holder has not turned theirs to the camera yet)."""
     with path.open("wb") as out:
         out.write(f"YUV4MPEG2 W{WIDTH} H{HEIGHT} F5:1 Ip A1:1 C420jpeg\n".encode())
-        for image in frames:
+        for image in [Image.new("RGB", (64, 64), "white")] * 2 + frames:
             canvas = Image.new("RGB", (WIDTH, HEIGHT), "white")
             fitted = image.convert("RGB")
             fitted.thumbnail((WIDTH - 40, HEIGHT - 40), Image.Resampling.NEAREST)
@@ -108,6 +107,7 @@ def challenge_on_screen(page: Page) -> tuple[str, str]:
 
 def test_offline_check_with_the_camera(desk: tuple[str, str, World], tmp_path: Path) -> None:
     base, token, world = desk
+    pictures = screenshot_dir(tmp_path)
     video = tmp_path / "holder-screen.y4m"
     with sync_playwright() as playwright:
         browser = chromium(
@@ -134,7 +134,9 @@ def test_offline_check_with_the_camera(desk: tuple[str, str, World], tmp_path: P
             y4m([Image.open(io.BytesIO(qr_png(presentation, box_size=4)))], video)
 
             page.get_by_role("button", name="Start the camera").click()
-            shot(page, SCREENSHOTS / "officer-offline-scan.png")
+            expect(page.get_by_label("Camera view")).to_be_visible()
+            page.wait_for_function("() => document.getElementById('camera-view').readyState >= 2")
+            shot(page, pictures / "officer-offline-scan.png")
             expect(page.locator("#verdict-word")).to_be_visible(timeout=30_000)
             text = visible_text(page)
             assert "VALID" in text and "NOT VALID" not in text

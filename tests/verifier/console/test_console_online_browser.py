@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import zxingcpp
 from chain_world import ChainIssuer, chain_issuer
-from console_serving import add_preset, chromium, served, shot, sign_in, visible_text
+from console_serving import add_preset, chromium, screenshot_dir, served, shot, sign_in, visible_text
 from PIL import Image
 from playwright.sync_api import Page, expect, sync_playwright
 from world import VCT
@@ -34,8 +34,6 @@ pytestmark = pytest.mark.chain
 SYNC = 0.2
 STALENESS = 2.0
 PASSPHRASE = "a good passphrase"
-ROOT = Path(__file__).resolve().parents[3]
-SCREENSHOTS = ROOT / "docs" / "screenshots"
 
 
 @dataclass
@@ -123,13 +121,13 @@ def request_on_screen(page: Page) -> str:
     return found[0].text
 
 
-def online_check(page: Page, post: Post, credential: str, *, screenshot: str | None = None) -> str:
+def online_check(page: Page, post: Post, credential: str, *, screenshot: Path | None = None) -> str:
     page.goto(f"{post.base}/console/online")
     page.get_by_role("button", name="Show the request code").click()
     expect(page.get_by_role("heading", name="Ask the holder to scan this code")).to_be_visible()
     request_uri = request_on_screen(page)
     if screenshot:
-        shot(page, SCREENSHOTS / screenshot)
+        shot(page, screenshot)
     done = wallet_present(post, request_uri, credential)
     assert done.returncode == 0, done.stdout + done.stderr
     # nobody clicks: the page moves to the result by itself
@@ -138,6 +136,7 @@ def online_check(page: Page, post: Post, credential: str, *, screenshot: str | N
 
 
 def test_online_check_valid_then_revoked_then_unknown(post: Post, tmp_path: Path) -> None:
+    pictures = screenshot_dir(tmp_path)
     with sync_playwright() as playwright:
         browser = chromium(playwright)
         try:
@@ -154,8 +153,8 @@ def test_online_check_valid_then_revoked_then_unknown(post: Post, tmp_path: Path
             first, second = hold(post), hold(post)
             time.sleep(SYNC * 3)  # the verifier's mirror sees the new batches
 
-            text = online_check(page, post, first, screenshot="officer-online-request.png")
-            shot(page, SCREENSHOTS / "officer-result-valid.png")
+            text = online_check(page, post, first, screenshot=pictures / "officer-online-request.png")
+            shot(page, pictures / "officer-result-valid.png")
             assert "VALID" in text and "NOT VALID" not in text
             assert "Nationality SY" in text and "Over 18 Yes" in text
             assert "Amina" not in text and "1990" not in text  # only the asked claims are shown
@@ -169,14 +168,14 @@ def test_online_check_valid_then_revoked_then_unknown(post: Post, tmp_path: Path
             post.issuer.revoke(index)
             time.sleep(SYNC * 3)
             text = online_check(page, post, first)
-            shot(page, SCREENSHOTS / "officer-result-revoked.png")
+            shot(page, pictures / "officer-result-revoked.png")
             assert "REVOKED" in text and "The issuer has revoked this credential" in text
             assert "nationality" not in text.split("Each check")[0].replace("Ask", "")
 
             devchain.stop(post.chain_dir)
             time.sleep(STALENESS + 0.5)
             text = online_check(page, post, second)
-            shot(page, SCREENSHOTS / "officer-result-unknown.png")
+            shot(page, pictures / "officer-result-unknown.png")
             assert "UNKNOWN" in text and "It is not a refusal" in text
             assert "cannot be decided now" in text.lower()
             assert "VALID" not in text.replace("NOT VALID", "")
