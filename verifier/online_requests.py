@@ -20,7 +20,6 @@ class Progress(StrEnum):
 
     PENDING = "pending"  # waiting for the wallet
     ANSWERED = "answered"  # a result waits to be read
-    DECLINED = "declined"  # the holder said no (OpenID4VP error response access_denied)
     EXPIRED = "expired"  # nobody answered in time, or the result expired unread
     READ = "read"  # the result was shown once and is gone
     UNKNOWN = "unknown"  # no such request
@@ -80,7 +79,7 @@ def progress(state: ServiceState, request_id: str) -> Progress:
         # answered but no result: still being verified, or its result expired unread
         late = stored.expires_at + state.settings.result_ttl_seconds < time.time()
         return Progress.EXPIRED if late else Progress.PENDING
-    return Progress(stored.state) if stored.state in ("declined", "read") else Progress.UNKNOWN
+    return Progress.READ if stored.state == "read" else Progress.UNKNOWN
 
 
 def _response_uri(state: ServiceState, request_id: str) -> str:

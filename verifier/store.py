@@ -152,13 +152,12 @@ class StateStore:
             return None
         return StoredRequest(row[0], row[1], row[2], row[3], json.loads(row[4]), row[5], row[6], row[7])
 
-    def consume(self, request_id: str, *, outcome: str = "used") -> bool:
-        """Marks a pending, unexpired request used (or declined, when the holder said no); True only
-        for the one caller that did."""
+    def consume(self, request_id: str) -> bool:
+        """Marks a pending, unexpired request used; True only for the one caller that did."""
         with self._writing() as db:
             cursor = db.execute(
-                "UPDATE requests SET state = ? WHERE id = ? AND state = 'pending' AND expires_at >= ?",
-                (outcome, request_id, self._clock()),
+                "UPDATE requests SET state = 'used' WHERE id = ? AND state = 'pending' AND expires_at >= ?",
+                (request_id, self._clock()),
             )
             return cursor.rowcount == 1
 

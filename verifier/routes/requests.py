@@ -19,7 +19,6 @@ MAX_WAIT_SECONDS = 25.0
 _GONE = {
     Progress.READ: "The result of this request was already read.",
     Progress.EXPIRED: "This request expired before the holder answered. Create a new one.",
-    Progress.DECLINED: "The holder declined to share anything.",
 }
 
 

@@ -53,8 +53,8 @@ def start(request: Request, desk: CheckedDesk, preset: Annotated[str, Form(max_l
 def waiting(request: Request, request_id: str, desk: DeskDep) -> HTMLResponse:
     found = online_request(desk.state, request_id)
     now = progress(desk.state, request_id)
-    if found is None or now in (Progress.UNKNOWN, Progress.EXPIRED, Progress.DECLINED, Progress.READ):
-        return _gone(request, desk, now)
+    if found is None or now in (Progress.UNKNOWN, Progress.EXPIRED, Progress.READ):
+        return _gone(request, desk, now.value)
     stored, uri = found
     return render(
         request,
@@ -96,11 +96,18 @@ def result(request: Request, request_id: str, desk: CheckedDesk) -> Response:
     """The result, shown once: it is deleted from the verifier as this page is made."""
     body = desk.state.store.take_result(request_id)
     if body is not None:
+        if _declined(body):  # the wallet's error response: nothing was presented
+            return _gone(request, desk, "declined")
         return result_page(request, desk, body)
     now = progress(desk.state, request_id)
     if now is Progress.PENDING:  # asked before the wallet answered (the page without its script)
         return redirect(request, f"{PREFIX}/online/{request_id}", session=desk.session)
-    return _gone(request, desk, now)
+    return _gone(request, desk, now.value)
+
+
+def _declined(body: dict[str, object]) -> bool:
+    reason = str(body.get("reason", ""))
+    return reason == "holder:declined" or reason.startswith("wallet:")
 
 
 def result_page(request: Request, desk: Desk, body: dict[str, object]) -> HTMLResponse:
@@ -116,10 +123,10 @@ def result_page(request: Request, desk: Desk, body: dict[str, object]) -> HTMLRe
     )
 
 
-def _gone(request: Request, desk: Desk, now: Progress) -> HTMLResponse:
-    status = 404 if now is Progress.UNKNOWN else 410
+def _gone(request: Request, desk: Desk, why: str) -> HTMLResponse:
+    status = 404 if why == Progress.UNKNOWN.value else 410
     return render(
-        request, "gone.html", status_code=status, session=desk.session, officer=desk.officer, why=now.value
+        request, "gone.html", status_code=status, session=desk.session, officer=desk.officer, why=why
     )
 
 

