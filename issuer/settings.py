@@ -37,6 +37,8 @@ class IssuerSettings(BaseSettings):
     max_body_bytes: int = Field(default=64 * 1024, gt=1024)
     status_list_size: int = Field(default=1 << 20, ge=131_072, le=1 << 20)
     worker_enabled: bool = True
+    # /health warns when the chain account pays for fewer batches than this (0: never)
+    low_balance_batches: int = Field(default=200, ge=0)
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> IssuerSettings:

@@ -10,18 +10,25 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 from eth_account.signers.local import LocalAccount
 from web3.exceptions import ContractLogicError, Web3Exception
 
 from nansen.chain.connection import Connection
-from nansen.chain.errors import RpcUnavailableError, TransactionFailedError, TransactionTimeoutError
+from nansen.chain.errors import (
+    InsufficientFundsError,
+    RpcUnavailableError,
+    TransactionFailedError,
+    TransactionRejectedError,
+    TransactionTimeoutError,
+)
 from nansen.chain.revert import decode_revert, revert_data_from
 
 _FIRST_POLL = 0.002
 _MAX_POLL = 0.25
 _GAS_MARGIN_NUMERATOR, _GAS_MARGIN_DENOMINATOR = 5, 4
+_ESTIMATE_FLOOR = 21_000  # gas of the cheapest transaction: the least a refused estimate needed
 
 
 @dataclass(frozen=True)
@@ -63,7 +70,7 @@ class TransactionSender:
 
     def submit(self, to: str | None, data: bytes) -> str:
         """Estimates (which surfaces reverts before paying), signs and broadcasts; returns the hash."""
-        gas = self._estimate(to, data)
+        gas = self._estimate(to, data) * _GAS_MARGIN_NUMERATOR // _GAS_MARGIN_DENOMINATOR
         with self._lock:
             fees = self._current_fees()
             nonce = self._take_nonce()
@@ -72,7 +79,7 @@ class TransactionSender:
                 "from": self._account.address,
                 "data": data,
                 "nonce": nonce,
-                "gas": gas * _GAS_MARGIN_NUMERATOR // _GAS_MARGIN_DENOMINATOR,
+                "gas": gas,
                 **fees,
             }
             if to is not None:
@@ -80,10 +87,42 @@ class TransactionSender:
             signed = self._account.sign_transaction(tx)
             try:
                 sent = self._conn.w3.eth.send_raw_transaction(signed.raw_transaction)
-            except Exception:
+            except (Web3Exception, OSError, ValueError) as exc:
                 self._next_nonce = None  # resynchronise from the node next time
-                raise
+                self._raise_refusal(exc, gas * _fee_cap(fees))
         return "0x" + bytes(sent).hex()
+
+    def balance(self) -> int:
+        """The account's balance in wei at the latest block."""
+        return int(self._conn.rpc("eth_getBalance", [self._account.address, "latest"]), 16)
+
+    def cost_of(self, gas: int) -> int:
+        """What ``gas`` units may cost at most at the current fees (gas limit times fee cap), in wei."""
+        with self._lock:
+            return gas * _fee_cap(self._current_fees())
+
+    def forget_nonce(self) -> None:
+        """Reads the next nonce from the node before the next transaction (after a reorg or when
+        another process sent from this account)."""
+        with self._lock:
+            self._next_nonce = None
+
+    def _raise_refusal(self, exc: Exception, needed_wei: int) -> NoReturn:
+        """A refused transaction as one of our errors. Nodes word a lack of funds differently
+        (anvil and Geth "insufficient funds", Hardhat "doesn't have enough funds"), so the balance
+        decides, not the wording."""
+        detail = _rpc_message(exc)
+        try:
+            balance = self.balance()
+        except RpcUnavailableError:
+            balance = None
+        if balance is not None and balance < needed_wei:
+            raise InsufficientFundsError(
+                address=self.address, chain_id=self._conn.chain_id, balance_wei=balance, needed_wei=needed_wei
+            ) from None
+        if isinstance(exc, OSError) or balance is None:
+            raise RpcUnavailableError(self._conn.rpc_url, f"eth_sendRawTransaction: {detail}") from exc
+        raise TransactionRejectedError(detail) from None
 
     def wait(self, tx_hash: str) -> Receipt:
         deadline = time.monotonic() + self._receipt_timeout
@@ -121,6 +160,8 @@ class TransactionSender:
             revert = revert_data_from(exc)
             if revert:
                 raise decode_revert(revert) from None
+            if "funds" in _rpc_message(exc).lower():  # some nodes check the balance while estimating
+                self._raise_refusal(exc, _ESTIMATE_FLOOR * self.cost_of(1))
             raise RpcUnavailableError(self._conn.rpc_url, f"eth_estimateGas: {exc}") from exc
         except OSError as exc:
             raise RpcUnavailableError(self._conn.rpc_url, f"eth_estimateGas: {exc}") from exc
@@ -135,6 +176,7 @@ class TransactionSender:
         return nonce
 
     def _current_fees(self) -> dict[str, int]:
+        """Cached for ``fee_ttl`` seconds; callers hold ``self._lock``."""
         """EIP-1559 fee fields where the chain has a base fee; a legacy (EIP-155) gas price where not."""
         now = time.monotonic()
         if self._fees is None or now - self._fees[0] > self._fee_ttl:
@@ -152,3 +194,16 @@ class TransactionSender:
                 }
             self._fees = (now, fields)
         return self._fees[1]
+
+
+def _fee_cap(fees: dict[str, int]) -> int:
+    return fees.get("maxFeePerGas", fees.get("gasPrice", 0))
+
+
+def _rpc_message(exc: Exception) -> str:
+    """The node's own words from a JSON-RPC error (web3 wraps them in a dict), else the exception's."""
+    response = getattr(exc, "rpc_response", None)
+    error = response.get("error") if isinstance(response, dict) else None
+    if isinstance(error, dict) and isinstance(error.get("message"), str):
+        return str(error["message"])
+    return str(exc)
