@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import time
-from typing import Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Query
 from sqlalchemy import select
 
 from issuer import audit
@@ -14,6 +14,9 @@ from issuer.models import Batch, Credential, StatusChange
 from issuer.schemas import CredentialPublic, StatusChangeCreate
 
 router = APIRouter(prefix="/credentials", tags=["credentials"])
+# bounded in the schema: SQLite takes a negative limit as "no limit" and fails on integers beyond
+# 64 bits; no issuer holds a billion credentials
+MAX_OFFSET = 1_000_000_000
 ACTIONS: dict[str, Literal["revoked", "suspended", "valid"]] = {
     "revoke": "revoked",
     "suspend": "suspended",
@@ -23,14 +26,17 @@ ACTIONS: dict[str, Literal["revoked", "suspended", "valid"]] = {
 
 @router.get("")
 def list_credentials(
-    session: SessionDep, staff: CurrentStaff, limit: int = 100, offset: int = 0
+    session: SessionDep,
+    staff: CurrentStaff,
+    limit: Annotated[int, Query(ge=1, le=1000, description="rows per page")] = 100,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="rows to skip")] = 0,
 ) -> list[CredentialPublic]:
     rows = session.execute(
         select(Credential, Batch.root)
         .outerjoin(Batch, Credential.batch_id == Batch.id)
         .order_by(Credential.created_at.desc())
-        .limit(min(limit, 1000))
-        .offset(max(offset, 0))
+        .limit(limit)
+        .offset(offset)
     ).all()
     return [
         CredentialPublic(

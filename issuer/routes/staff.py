@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import time
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from sqlalchemy import select
 
 from issuer import audit
@@ -30,8 +31,12 @@ def create_staff(body: StaffCreate, session: SessionDep, admin: AdminStaff) -> S
 
 
 @router.get("/audit")
-def audit_log(session: SessionDep, admin: AdminStaff, limit: int = 200) -> list[dict[str, object]]:
-    rows = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(min(limit, 1000))).all()
+def audit_log(
+    session: SessionDep,
+    admin: AdminStaff,
+    limit: Annotated[int, Query(ge=1, le=1000, description="newest entries to return")] = 200,
+) -> list[dict[str, object]]:
+    rows = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)).all()
     return [
         {
             "at": int(r.at),
