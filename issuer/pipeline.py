@@ -27,10 +27,10 @@ from issuer.keys import SigningKey
 from issuer.lease import Lease
 from issuer.models import Batch, Credential, StatusChange
 from issuer.pipeline_health import PipelineHealth
+from issuer.reorg import STATUS_CODES, HeadWatch, Reconciler
 from issuer.retention import purge_personal_data
 from issuer.settings import IssuerSettings
 from nansen.chain.errors import ContractRevertedError, InsufficientFundsError
-from nansen.chain.records import CredentialStatus
 from nansen.credential.issuance import PreparedCredential, complete_credential
 from nansen.errors import NansenError
 from nansen.merkle import MerkleTree, build_tree
@@ -55,11 +55,6 @@ def window_closed(*, now: float, oldest: float, newest: float, window: float) ->
 
 
 PURGE_EVERY_SECONDS = 30.0
-STATUS_CODES = {
-    "valid": CredentialStatus.VALID,
-    "revoked": CredentialStatus.REVOKED,
-    "suspended": CredentialStatus.SUSPENDED,
-}
 
 
 class AnchoringPipeline:
@@ -92,6 +87,8 @@ class AnchoringPipeline:
         self._thread = threading.Thread(target=self._run, name="anchoring", daemon=True)
         self.health = health or PipelineHealth(None)
         self._funds = FundsWatch(low_balance_batches=settings.low_balance_batches, clock=clock)
+        self._heads = HeadWatch()
+        self._reconciler = Reconciler(horizon_seconds=settings.reorg_horizon_seconds, clock=clock)
 
     # -- lifecycle -------------------------------------------------------------------------------
     def start(self) -> None:
@@ -116,6 +113,7 @@ class AnchoringPipeline:
             while not self._stop.is_set():
                 try:
                     if self._lease is not None and not self._lease.try_acquire():
+                        self._heads.forget()  # on taking over, compare everything with the chain
                         self.health.standby()
                         self._stop.wait(1.0)  # another process anchors; take over if it goes away
                         continue
@@ -180,9 +178,25 @@ class AnchoringPipeline:
     # -- one pass ----------------------------------------------------------------------------------
     def run_once(self) -> bool:
         self._purge_when_due()
-        busy = self._reconcile()
+        busy = self._after_new_head()
+        busy = self._reconcile() or busy
         busy = self._cut_batch() or busy
         return self._send_status_changes() or busy
+
+    def _after_new_head(self) -> bool:
+        """After a reorg (or on taking over): what the chain lost is queued to be sent again."""
+        chain = self._chain.get()
+        if not self._heads.reorganised(chain):
+            return False
+        chain.sender.forget_nonce()
+        with self._sessions() as session:
+            with session.no_autoflush:  # no write transaction (and no SQLite lock) while reading the chain
+                roots, statuses = self._reconciler.repair(session, chain)
+            if not roots and not statuses:
+                return False
+            with self._write_lock.held():
+                session.commit()
+        return True
 
     def _purge_when_due(self) -> None:
         now = self._clock()

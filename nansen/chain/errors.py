@@ -9,6 +9,7 @@
     ├── ContractRevertedError     a call or transaction reverted with a named custom error
     ├── TransactionFailedError    a mined transaction failed (status 0) — carries the tx hash
     ├── TransactionTimeoutError   no receipt in time — carries the tx hash; nothing is dropped
+    ├── TransactionDroppedError   the node no longer knows a sent transaction (a reorg, an eviction)
     ├── InsufficientFundsError    the sending account cannot pay for the transaction's gas
     ├── TransactionRejectedError  the node refused a signed transaction (nonce taken, underpriced...)
     └── StatusUpdateError         a status update that cannot be encoded (before anything is sent)
@@ -83,6 +84,15 @@ class TransactionTimeoutError(ChainError):
                 f"The transaction {tx_hash} was sent but is not mined after {timeout:.0f} s. "
                 "It may still be mined; check it before sending again."
             ),
+        )
+        self.tx_hash = tx_hash
+
+
+class TransactionDroppedError(ChainError):
+    def __init__(self, tx_hash: str) -> None:
+        super().__init__(
+            f"transaction {tx_hash} was dropped (reorganised away or evicted) before it was mined",
+            user_message=f"The transaction {tx_hash} was dropped by the chain; send it again.",
         )
         self.tx_hash = tx_hash
 

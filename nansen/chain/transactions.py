@@ -19,6 +19,7 @@ from nansen.chain.connection import Connection
 from nansen.chain.errors import (
     InsufficientFundsError,
     RpcUnavailableError,
+    TransactionDroppedError,
     TransactionFailedError,
     TransactionRejectedError,
     TransactionTimeoutError,
@@ -29,6 +30,7 @@ _FIRST_POLL = 0.002
 _MAX_POLL = 0.25
 _GAS_MARGIN_NUMERATOR, _GAS_MARGIN_DENOMINATOR = 5, 4
 _ESTIMATE_FLOOR = 21_000  # gas of the cheapest transaction: the least a refused estimate needed
+_STILL_COMING_EVERY = 1.0  # seconds between checks that an awaited transaction was not dropped
 
 
 @dataclass(frozen=True)
@@ -125,16 +127,61 @@ class TransactionSender:
         raise TransactionRejectedError(detail) from None
 
     def wait(self, tx_hash: str) -> Receipt:
+        """The receipt; meanwhile, once a second, that the transaction is still coming (a reorg can
+        drop it, or drop the ones before it and leave it stuck behind a nonce gap)."""
         deadline = time.monotonic() + self._receipt_timeout
+        look_again = time.monotonic() + _STILL_COMING_EVERY
         delay = _FIRST_POLL
         while True:
             raw = self._conn.rpc("eth_getTransactionReceipt", [tx_hash])
             if raw is not None:
                 return self._check(tx_hash, raw)
-            if time.monotonic() >= deadline:
+            now = time.monotonic()
+            if now >= deadline:
                 raise TransactionTimeoutError(tx_hash, self._receipt_timeout)
+            if now >= look_again:
+                look_again = now + _STILL_COMING_EVERY
+                self._ensure_still_coming(tx_hash)
             time.sleep(delay)
             delay = min(delay * 2, _MAX_POLL)
+
+    def _ensure_still_coming(self, tx_hash: str) -> None:
+        tx = self._conn.rpc("eth_getTransactionByHash", [tx_hash])
+        if tx is None:  # mined then reorganised away, or evicted: it will not be mined
+            self.forget_nonce()
+            raise TransactionDroppedError(tx_hash)
+        if tx.get("blockNumber"):
+            return  # mined; the receipt follows
+        nonce = int(tx["nonce"], 16)
+        mined = self._nonce_at("latest")
+        # Our sends wait for each receipt, and only this account's one owner sends, so nonces below
+        # ours that are neither mined nor pending were ours and a reorg dropped them.
+        if mined < nonce and self._nonce_at("pending") <= nonce:
+            self._fill_gap(mined, nonce)
+
+    def _fill_gap(self, start: int, end: int) -> None:
+        """Sends a no-op (0 to ourselves) at each nonce from ``start`` below ``end``, so the waiting
+        transaction can be mined. What the dropped ones did is for the caller to do again."""
+        with self._lock:
+            fees = self._current_fees()
+            for nonce in range(start, end):
+                tx: dict[str, Any] = {
+                    "chainId": self._conn.chain_id,
+                    "from": self._account.address,
+                    "to": self._account.address,
+                    "value": 0,
+                    "nonce": nonce,
+                    "gas": _ESTIMATE_FLOOR,
+                    **fees,
+                }
+                try:
+                    self._conn.w3.eth.send_raw_transaction(self._account.sign_transaction(tx).raw_transaction)
+                except (Web3Exception, OSError, ValueError) as exc:
+                    self._next_nonce = None
+                    self._raise_refusal(exc, _ESTIMATE_FLOOR * _fee_cap(fees))
+
+    def _nonce_at(self, block: str) -> int:
+        return int(self._conn.rpc("eth_getTransactionCount", [self._account.address, block]), 16)
 
     def _check(self, tx_hash: str, raw: dict[str, Any]) -> Receipt:
         if int(raw["status"], 16) != 1:
@@ -168,9 +215,7 @@ class TransactionSender:
 
     def _take_nonce(self) -> int:
         if self._next_nonce is None:
-            self._next_nonce = int(
-                self._conn.rpc("eth_getTransactionCount", [self._account.address, "pending"]), 16
-            )
+            self._next_nonce = self._nonce_at("pending")
         nonce = self._next_nonce
         self._next_nonce += 1
         return nonce
