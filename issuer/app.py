@@ -15,6 +15,7 @@ from issuer.db import make_engine, migrate, session_factory
 from issuer.deps import IssuerState
 from issuer.fast_path import WalletFastPath
 from issuer.issuance import IssuanceFlow
+from issuer.key_history import IssuerKeys
 from issuer.keys import load_chain_account, load_signing_key
 from issuer.lease import lease_for
 from issuer.pipeline import AnchoringPipeline
@@ -46,6 +47,7 @@ def create_app(settings: IssuerSettings) -> FastAPI:
         wallet_db = WalletDatabase(engine)
         pipeline = None
         publisher = None
+        chain = None
         if settings.worker_enabled:
             # configuration errors stop start-up here; the chain itself may be down (see ChainLink)
             chain = ChainLink(
@@ -66,7 +68,11 @@ def create_app(settings: IssuerSettings) -> FastAPI:
                 health=PipelineHealth(health_file(settings)),
             )
             publisher = StatusListPublisher(
-                chain=chain, issuer_id=settings.issuer_id, size=settings.status_list_size, key=signing_key
+                chain=chain,
+                issuer_id=settings.issuer_id,
+                size=settings.status_list_size,
+                key=signing_key,
+                ttl=settings.status_list_ttl_seconds,
             )
             pipeline.start()
         app.state.issuer = IssuerState(
@@ -79,6 +85,11 @@ def create_app(settings: IssuerSettings) -> FastAPI:
             readiness=readiness,
             status_lists=publisher,
             throttle=Throttle(),
+            keys=IssuerKeys(
+                chain=chain,
+                current=signing_key,
+                credential_lifetime=settings.credential_lifetime_days * 86_400,
+            ),
         )
         try:
             yield
