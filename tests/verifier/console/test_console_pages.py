@@ -9,6 +9,7 @@ import time
 
 from console_desk import ENTRY, Console, text_of
 
+from nansen.offline_transport import encode_frames
 from nansen.openid4vp.request import parse_request_uri, vp_token_form
 from nansen.qr import qr_png
 from nansen.sdjwt.presentation import create_presentation
@@ -172,12 +173,12 @@ def test_a_photo_of_the_holders_code_is_the_fallback(console: Console) -> None:
     assert not_a_photo.status_code == 400 and "This file is not a photo that can be read" in text_of(
         not_a_photo
     )
-    photo = io.BytesIO(qr_png(presentation, box_size=4))
-    shown = console.post(
-        "/console/offline/photo",
-        {"nonce": nonce, "preset": pid},
-        files={"photos": ("p.png", photo, "image/png")},
-    )
+    # one photo per frame the holder's screen showed
+    photos = [
+        ("photos", (f"frame{i}.png", io.BytesIO(qr_png(frame, box_size=4)), "image/png"))
+        for i, frame in enumerate(encode_frames(presentation))
+    ]
+    shown = console.post("/console/offline/photo", {"nonce": nonce, "preset": pid}, files=photos)
     assert shown.status_code == 200 and "VALID" in text_of(shown) and "Over 18 Yes" in text_of(shown)
 
 
@@ -203,3 +204,32 @@ def test_the_served_decoder_is_the_locked_npm_package() -> None:
     served = root / "verifier" / "web" / "static" / "vendor" / "jsQR.js"
     assert served.read_bytes() == (root / "node_modules" / "jsqr" / "dist" / "jsQR.js").read_bytes()
     assert '"jsqr": "1.4.0"' in (root / "package.json").read_text()
+
+
+def test_scanned_frames_report_progress_and_foreign_ones_are_set_aside(console: Console) -> None:
+    console.sign_in()
+    presentation = create_presentation(
+        issued=console.world.issue(1)[0].compact,
+        disclose=[("nationality",), ("age_over_18",)],
+        holder_key=console.world.holder_key,
+        aud="redirect_uri:https://verifier.example/offline",
+        nonce="n" * 22,
+        iat=int(time.time()),
+    )
+    frames = encode_frames(presentation, max_version=10)
+    other = encode_frames(presentation + "x", max_version=10)
+    assert len(frames) >= 3
+
+    def progress(texts: list[str]) -> dict[str, object]:
+        answer = console.client.post(
+            "/console/offline/progress", json={"frames": texts}, headers={"X-CSRF-Token": console.csrf}
+        )
+        assert answer.status_code == 200
+        return dict(answer.json())
+
+    first = progress([frames[0], "a stray code", other[1]])
+    assert first["received"] == 1 and first["total"] == len(frames) and not first["complete"]
+    assert first["refused"] == ["a stray code", other[1]] and "another presentation" in str(first["message"])
+    assert first["missing"] == list(range(2, len(frames) + 1))
+    done = progress(list(reversed(frames)))
+    assert done["complete"] and done["received"] == len(frames) and done["refused"] == []
