@@ -81,6 +81,7 @@ def _scan_page(
         request,
         "offline_scan.html",
         status_code=status_code,
+        camera=True,
         session=desk.session,
         officer=desk.officer,
         preset=preset,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import time
+from dataclasses import replace
 
 from console_desk import ENTRY, Console, text_of
 
@@ -14,7 +15,6 @@ from nansen.openid4vp.request import parse_request_uri, vp_token_form
 from nansen.qr import qr_png
 from nansen.sdjwt.presentation import create_presentation
 from verifier.officers import OfficerDirectory, token_digest
-from verifier.web.session import SessionSigner
 
 
 def start_online(console: Console) -> str:
@@ -36,9 +36,10 @@ def test_pages_need_a_sign_in_and_a_wrong_token_is_refused(console: Console) -> 
     assert refused.status_code == 401 and "This officer token is not valid" in text_of(refused)
     done = console.sign_in()
     assert done.status_code == 303
-    cookie = next(v for k, v in done.headers.multi_items() if k == "set-cookie" and "nansen_console=" in v)
+    cookie = next(v for k, v in done.headers.multi_items() if k == "set-cookie" and "nansen_officer=" in v)
+    assert cookie.startswith("__Host-nansen_officer=")  # Secure, this host only, Path=/
     assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "Secure" in cookie
-    assert "Path=/console" in cookie and console.token not in cookie
+    assert "Path=/" in cookie and console.token not in cookie
 
 
 def test_forms_without_this_sessions_csrf_token_are_refused_and_change_nothing(console: Console) -> None:
@@ -54,15 +55,19 @@ def test_forms_without_this_sessions_csrf_token_are_refused_and_change_nothing(c
 
 
 def test_sessions_end_when_idle_or_when_the_officer_is_removed(console: Console) -> None:
-    now = [1000.0]
-    signer = SessionSigner(b"k" * 32, idle_timeout=900, clock=lambda: now[0])
-    cookie = signer.dump(signer.new(token_digest("t")))
-    now[0] += 899
-    assert signer.load(cookie) is not None
-    now[0] += 2
-    assert signer.load(cookie) is None
-    assert signer.load(cookie[:-2] + "AA") is None  # forged
+    console.sign_in()
+    codec = console.client.app.state.console.codec  # type: ignore[attr-defined]
+    cookie_name = "__Host-nansen_officer"
+    signed_in = codec.open(console.client.cookies[cookie_name]).session
+    assert signed_in.subject == token_digest(console.token)
+    idle = codec.encode(
+        replace(signed_in, seen_at=time.time() - console.settings.console_idle_timeout_seconds - 1)
+    )
+    console.client.cookies.set(cookie_name, idle)
+    ended = console.client.get("/console", follow_redirects=False)
+    assert ended.status_code == 401 and "You were signed out" in text_of(ended)
 
+    console.client.cookies.clear()
     console.sign_in()
     handle = OfficerDirectory(console.settings.officers_file).listing()[0][0]
     OfficerDirectory(console.settings.officers_file).remove(handle)
