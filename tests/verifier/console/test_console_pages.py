@@ -155,6 +155,7 @@ def test_outside_text_is_escaped_and_its_controls_removed(console: Console) -> N
     page = console.client.get("/console/online").text
     assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "\u202e" not in page and "\u0007" not in page
+    assert "\ufffdgnp.exe\u2407" in page  # made visible in place, nothing moved or lost
 
 
 def test_a_photo_of_the_holders_code_is_the_fallback(console: Console) -> None:
