@@ -149,7 +149,7 @@ def _present_offline(
         write_atomic(out, presentation.encode())
     from nansen.qr import qr_text
 
-    print(qr_text(presentation))
+    ctx.show_code(qr_text(presentation))
     wallet.record_event(
         {"event": "shared", "to": audience, "claims": [".".join(p) for p in paths], "credential": stored.id}
     )
