@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from alembic import command
@@ -9,12 +10,14 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from nansen.write_lock import open_own_private
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        _private_sqlite_files(Path(url.removeprefix("sqlite:///")))
         engine = create_engine(
             url, connect_args={"timeout": 30, "check_same_thread": False}, pool_size=20, max_overflow=20
         )
@@ -32,6 +35,18 @@ def make_engine(url: str) -> Engine:
 
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10)
+
+
+def _private_sqlite_files(path: Path) -> None:
+    """The database (claims and signed credentials until delivery) readable by this user only: made
+    0600 before SQLite opens it, because SQLite gives its -wal and -shm files the database file's
+    mode; any left from an earlier run are made private too."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.close(open_own_private(path))
+    for suffix in ("-wal", "-shm", "-journal"):
+        companion = path.with_name(path.name + suffix)
+        if companion.exists():
+            os.close(open_own_private(companion))
 
 
 def migrate(engine: Engine) -> None:

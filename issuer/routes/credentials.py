@@ -11,19 +11,22 @@ from issuer.schemas import CredentialPublic, StatusChangeCreate
 from issuer.services.credentials import CredentialFilter, change_status, find_credentials
 
 router = APIRouter(prefix="/credentials", tags=["credentials"])
+# bounded in the schema: SQLite takes a negative limit as "no limit" and fails on integers beyond
+# 64 bits; no issuer holds a billion credentials
+MAX_OFFSET = 1_000_000_000
 
 
 @router.get("")
 def list_credentials(
     session: SessionDep,
     staff: CurrentStaff,
-    limit: int = 100,
-    offset: int = 0,
-    offer_id: Annotated[str | None, Query(max_length=64)] = None,
+    limit: Annotated[int, Query(ge=1, le=1000, description="rows per page")] = 100,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="rows to skip")] = 0,
+    offer_id: Annotated[str | None, Query(max_length=64, description="an offer id or its beginning")] = None,
     state: Annotated[str | None, Query(pattern="^(queued|batched|ready|delivered)$")] = None,
     status: Annotated[str | None, Query(pattern="^(valid|suspended|revoked)$")] = None,
-    created_from: Annotated[float | None, Query(ge=0, le=1e11)] = None,
-    created_before: Annotated[float | None, Query(ge=0, le=1e11)] = None,
+    created_from: Annotated[float | None, Query(ge=0, le=1e11, description="unix time, inclusive")] = None,
+    created_before: Annotated[float | None, Query(ge=0, le=1e11, description="unix time, exclusive")] = None,
 ) -> list[CredentialPublic]:
     rows, _total = find_credentials(
         session,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 
 from issuer.deps import AdminStaff, SessionDep
 from issuer.schemas import StaffCreate, StaffCreated
@@ -26,7 +28,11 @@ def deactivate(staff_id: int, session: SessionDep, admin: AdminStaff) -> dict[st
 
 
 @router.get("/audit")
-def audit_log(session: SessionDep, admin: AdminStaff, limit: int = 200) -> list[dict[str, object]]:
+def audit_log(
+    session: SessionDep,
+    admin: AdminStaff,
+    limit: Annotated[int, Query(ge=1, le=1000, description="newest entries to return")] = 200,
+) -> list[dict[str, object]]:
     rows, _total = audit_entries(session, limit=limit)
     return [
         {
