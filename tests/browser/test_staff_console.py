@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import PageWeight, axe_violations, new_page
+from browser_support import PageWeight, axe_violations, new_page
 from playwright.sync_api import Browser, Page, expect
 from staff_console import Console, read_offer, register, sign_in, wallet_receive
 
@@ -59,9 +59,7 @@ def test_register_deliver_revoke_audit(console: Console, browser: Browser, langu
 
         form_weight = PageWeight(page)
         page.goto(f"{console.url}/console/register")
-        print(
-            f"\npage weight: registration form {form_weight.total} bytes ({len(form_weight.by_url)} files)"
-        )
+        print(f"\npage weight: registration form {form_weight.total} bytes ({len(form_weight.by_url)} files)")
         assert form_weight.total < 60_000  # 250 countries in the list, CSS and script included
         weight = PageWeight(page)
         register(page, console)

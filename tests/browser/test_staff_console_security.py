@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import new_page
+from browser_support import new_page
 from playwright.sync_api import Browser, Page, expect
 from staff_console import Console, read_offer, register, sign_in
 
@@ -201,5 +201,25 @@ def test_without_javascript_the_offer_and_its_progress_still_work(console: Conso
         page.goto(console.url + str(link.get_attribute("href")))
         expect(page.locator("#progress")).to_have_attribute("data-progress", "waiting")
         expect(page.locator("main a.button", has_text="Refresh")).to_be_visible()
+    finally:
+        page.context.close()
+
+
+@pytest.mark.parametrize("size", [(768, 1024), (360, 740)], ids=["tablet", "phone"])
+def test_pages_fit_a_tablet_and_a_phone_without_sideways_scrolling(
+    console: Console, browser: Browser, size: tuple[int, int]
+) -> None:
+    page = new_page(browser, viewport={"width": size[0], "height": size[1]}, locale="ar-SY")
+    try:
+        sign_in(page, console)
+        for path in ("/console/", "/console/register", "/console/credentials", "/console/status"):
+            page.goto(f"{console.url}{path}")
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at {size}"
+        register(page, console)
+        qr = page.locator(".qr img").bounding_box()
+        assert qr and qr["width"] >= min(size[0] - 80, 300)  # still large on a small screen
     finally:
         page.context.close()
