@@ -66,7 +66,11 @@ def create_app(settings: IssuerSettings) -> FastAPI:
                 on_ready=readiness.announce,
             )
             publisher = StatusListPublisher(
-                chain=chain, issuer_id=settings.issuer_id, size=settings.status_list_size, key=signing_key
+                chain=chain,
+                issuer_id=settings.issuer_id,
+                size=settings.status_list_size,
+                key=signing_key,
+                ttl=settings.status_list_ttl_seconds,
             )
             pipeline.start()
         app.state.issuer = IssuerState(

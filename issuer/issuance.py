@@ -90,7 +90,9 @@ class IssuanceFlow:
         if offer.expires_at < time.time():
             db.execute(update(Offer).where(Offer.id == offer.id).values(state="dead"))
             raise invalid_grant("The pre-authorized code has expired. Ask the NGO for a new offer.")
-        if not tx_code or not matches(tx_code, offer.tx_code_sha256):
+        if not tx_code:  # OpenID4VCI 1.0 §6.3: invalid_request, and not a wrong attempt
+            raise invalid_request("tx_code is missing: send the code the registration officer gave you.")
+        if not matches(tx_code, offer.tx_code_sha256):
             self._count_wrong_tx_code(db, offer.id)
             raise invalid_grant("The transaction code is wrong.")
         redeemed = db.execute(sql.REDEEM_OFFER, {"offer_id_": offer.id})
@@ -162,6 +164,14 @@ class IssuanceFlow:
         """Checks the request, then its key proof (checked before, see ``check_proof``), and queues the
         credential for anchoring."""
         offer = self.offer_for_token(db, access_token)
+        if not isinstance(configuration_id, str):
+            raise IssuanceProtocolError(
+                "invalid_credential_request", "credential_configuration_id is missing."
+            )
+        if configuration_id not in self.types:  # OpenID4VCI 1.0 §8.3.1.2
+            raise IssuanceProtocolError(
+                "unknown_credential_configuration", "This issuer has no such credential configuration."
+            )
         if configuration_id != offer.credential_type:
             raise IssuanceProtocolError(
                 "invalid_credential_request", "This access token is for another credential configuration."
@@ -253,7 +263,21 @@ class IssuanceFlow:
         found = db.execute(sql.CREDENTIAL_BY_TRANSACTION, {"transaction_id_": transaction_id}).one_or_none()
         if found is None or found.offer_id != offer.id:
             raise IssuanceProtocolError("invalid_transaction_id", "This transaction id is unknown.")
-        return self.deliver(db, found.id)
+        compact = self.deliver(db, found.id)
+        if compact is None and self._delivered_and_forgotten(db, found.id):
+            # OpenID4VCI 1.0 §9.3: the credential was delivered and the issuer no longer holds it
+            # (RETENTION_SECONDS), so this id will never answer again; while it is held, a wallet
+            # whose first 200 was lost gets it again (above)
+            raise IssuanceProtocolError(
+                "invalid_transaction_id",
+                "This credential was already delivered and is no longer held by the issuer.",
+            )
+        return compact
+
+    @staticmethod
+    def _delivered_and_forgotten(db: Connection, credential_id: str) -> bool:
+        row = db.execute(sql.CREDENTIAL_FOR_DELIVERY, {"credential_id_": credential_id}).one_or_none()
+        return row is not None and row.state == "delivered" and row.issued is None
 
     def deliver(self, db: Connection, credential_id: str) -> str | None:
         """The signed credential if ready; marks it delivered and deletes the personal claims."""

@@ -36,6 +36,9 @@ class IssuerSettings(BaseSettings):
     retention_seconds: int = Field(default=0, ge=0)  # personal claims kept after delivery (default none)
     max_body_bytes: int = Field(default=64 * 1024, gt=1024)
     status_list_size: int = Field(default=1 << 20, ge=131_072, le=1 << 20)
+    # how long a status list token may be used (its ttl, and exp - iat): the time a revocation may
+    # take to reach verifiers that fetch the list, beyond the few seconds it takes to publish it
+    status_list_ttl_seconds: int = Field(default=30, ge=5, le=86_400)
     worker_enabled: bool = True
 
     @model_validator(mode="after")

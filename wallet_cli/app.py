@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
+import click
 import typer
 from rich.console import Console
 
@@ -15,10 +16,17 @@ from wallet_cli.commands import backup as backup_commands
 from wallet_cli.commands import manage
 from wallet_cli.context import Context, default_data_dir
 from wallet_cli.errors import EXIT_CODES_HELP, ExitCode, WalletError
-from wallet_cli.i18n import set_language
+from wallet_cli.i18n import _, set_language
 from wallet_cli.settings import load_settings
 
 F = TypeVar("F", bound=Callable[..., None])
+
+
+def _unexpected() -> str:
+    return _(
+        "The wallet stopped on an unexpected error ({kind}). Your credentials are kept. Please report "
+        "this to the organisation that gave you the wallet."
+    )
 
 
 def guarded(command: F) -> F:
@@ -31,6 +39,12 @@ def guarded(command: F) -> F:
         except WalletError as exc:
             typer.echo(exc.message, err=True)
             raise typer.Exit(int(exc.code)) from None
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise  # usage errors and Ctrl-C: click reports them with their own codes
+        except Exception as exc:  # a defect: still one message and an exit code, never a traceback
+            # only the error's kind: its text may hold a claim value or a passphrase prompt answer
+            typer.echo(_unexpected().format(kind=type(exc).__name__), err=True)
+            raise typer.Exit(int(ExitCode.ERROR)) from None
 
     return run  # type: ignore[return-value]
 
