@@ -19,6 +19,7 @@ from issuer.key_history import IssuerKeys
 from issuer.keys import load_chain_account, load_signing_key
 from issuer.lease import lease_for
 from issuer.pipeline import AnchoringPipeline
+from issuer.pipeline_health import PipelineHealth, health_file
 from issuer.readiness import ReadinessWatch
 from issuer.routes import credentials, offers, oid4vci, operations, staff
 from issuer.settings import IssuerSettings
@@ -41,7 +42,7 @@ def create_app(settings: IssuerSettings) -> FastAPI:
         signing_key = load_signing_key(
             settings.signing_key_file, settings.signing_key_passphrase.get_secret_value()
         )
-        types = load_types()
+        types = load_types(vct_base=settings.vct_base)
         readiness = ReadinessWatch(sessions)
         wallet_db = WalletDatabase(engine)
         pipeline = None
@@ -64,6 +65,7 @@ def create_app(settings: IssuerSettings) -> FastAPI:
                 lease=lease_for(engine),
                 write_lock=write_lock_for(engine),  # its own open file: flock excludes the wallets' too
                 on_ready=readiness.announce,
+                health=PipelineHealth(health_file(settings)),
             )
             publisher = StatusListPublisher(
                 chain=chain,

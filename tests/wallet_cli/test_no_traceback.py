@@ -5,15 +5,14 @@ traceback (issue 16 item 6): damaged files, hostile offers, and an issuer (a rea
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from issuer_double import GOOD, IssuerDouble, issuer_double
 from typer.testing import CliRunner, Result
 
 from nansen.crypto.keys import generate_private_key, private_key_to_jwk
@@ -92,46 +91,12 @@ def test_a_control_character_in_credential_issuer(wallet: Path, issuer: Any) -> 
     assert "must be an https URL" in result.output
 
 
-class Issuer(ThreadingHTTPServer):
-    answers: dict[str, tuple[int, bytes]]
-
-
-class Handler(BaseHTTPRequestHandler):
-    server: Issuer
-
-    def _answer(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        self.rfile.read(length)
-        status, body = self.server.answers.get(self.path, (404, b"{}"))
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    do_GET = do_POST = _answer
-
-    def log_message(self, format: str, *args: Any) -> None:  # quiet test output
-        return
-
-
 @pytest.fixture(scope="module")
-def issuer() -> Iterator[Issuer]:
-    server = Issuer(("127.0.0.1", 0), Handler)
-    server.answers = {}
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
-    thread.join(10)
+def issuer() -> Iterator[IssuerDouble]:
+    with issuer_double() as server:
+        yield server
 
 
-GOOD = {
-    "/.well-known/openid-credential-issuer": (200, b'{"credential_configurations_supported": {}}'),
-    "/token": (200, b'{"access_token": "t"}'),
-    "/nonce": (200, b'{"c_nonce": "n"}'),
-}
 BROKEN_ANSWERS = {
     "token is a list": {"/token": (200, b"[1]")},
     "token without access_token": {"/token": (200, b'{"token_type": "Bearer"}')},
@@ -164,10 +129,9 @@ BROKEN_ANSWERS = {
 
 
 @pytest.mark.parametrize("case", sorted(BROKEN_ANSWERS))
-def test_an_issuer_answer_of_the_wrong_shape(wallet: Path, issuer: Issuer, case: str) -> None:
+def test_an_issuer_answer_of_the_wrong_shape(wallet: Path, issuer: IssuerDouble, case: str) -> None:
     issuer.answers = {**GOOD, **BROKEN_ANSWERS[case]}
-    url = f"http://127.0.0.1:{issuer.server_address[1]}"
-    assert_one_message(run(wallet, "receive", offer(url), "--tx-code", "123456"))
+    assert_one_message(run(wallet, "receive", offer(issuer.url), "--tx-code", "123456"))
 
 
 JSON = st.recursive(
