@@ -139,10 +139,10 @@ class AnchoringPipeline:
 
     def _failed(self, exc: Exception) -> None:
         if isinstance(exc, InsufficientFundsError):
-            reason = exc.message
+            reason = exc.user_message
             self.health.funds(exc.balance_wei, None)
         elif isinstance(exc, NansenError):
-            reason = exc.message
+            reason = exc.user_message  # says what to do, naming the NANSEN_ISSUER_ settings
         elif isinstance(exc, SQLAlchemyError):
             reason = "database unavailable"
             if self._lease is not None:
