@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,9 +72,15 @@ def complete_credential(
     proof: InclusionProof,
     signer_key: PrivateKey,
     kid: str,
+    x5c: Sequence[str] = (),
 ) -> IssuedSdJwt:
-    """Adds the anchor claim (root anchored on chain, inclusion proof) and signs."""
+    """Adds the anchor claim (root anchored on chain, inclusion proof) and signs; ``x5c`` is the
+    signer's certificate chain for verifiers that trust X.509 (the registry stays the authority)."""
     anchor = AnchorClaim(chain_id=chain_id, registry=registry, root=root, proof=proof)
     return sign_prepared(
-        prepared.prepared, signer_key=signer_key, kid=kid, extra_claims={ANCHOR_CLAIM: anchor.to_json()}
+        prepared.prepared,
+        signer_key=signer_key,
+        kid=kid,
+        extra_claims={ANCHOR_CLAIM: anchor.to_json()},
+        extra_header={"x5c": list(x5c)} if x5c else None,
     )
