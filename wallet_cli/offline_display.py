@@ -5,19 +5,18 @@ from __future__ import annotations
 
 import contextlib
 import shutil
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
 
 from nansen.errors import NansenError
 from nansen.offline_transport import MAX_VERSION, MIN_VERSION, encode_frames
 from nansen.qr import QrCode
 from wallet_cli.context import Context
 from wallet_cli.errors import ExitCode, WalletError
-from wallet_cli.i18n import _, is_rtl
+from wallet_cli.i18n import _
+from wallet_cli.terminal import Terminal
 
 # A module of 8 screen pixels (about 2 mm at the usual 0.26 mm per pixel) gives a 720p webcam at
 # 40 cm close to 5 camera pixels per module: enough for zxing and jsQR (tests/offline_transport).
@@ -27,9 +26,6 @@ TERMINAL_QUIET_ZONE = 2  # light blocks on the terminal's dark background; 2 row
 STATUS_LINES = 2
 SECONDS_PER_FRAME = 0.5  # a webcam scanner reads several times a second; each frame gets a few tries
 SHOW_FOR_SECONDS = 300.0  # an officer's challenge lives 5 minutes: no point showing personal data longer
-
-_HIDE_CURSOR, _SHOW_CURSOR = "\x1b[?25l", "\x1b[?25h"
-_CLEAR, _HOME, _CLEAR_LINE = "\x1b[2J", "\x1b[H", "\x1b[K"
 
 
 def largest_version(columns: int, lines: int) -> int | None:
@@ -44,13 +40,13 @@ def largest_version(columns: int, lines: int) -> int | None:
 def show_offline(ctx: Context, presentation: str, *, out: Path | None) -> None:
     """Writes the frames to ``out`` as PNG files, or animates them here, or falls back to PNG files."""
     if out is None:
-        screens = _screens_for_this_terminal(presentation)
+        screens = _screens_for_this_terminal(ctx.terminal, presentation)
         if screens is not None:
             with contextlib.suppress(KeyboardInterrupt):  # the holder's way to say the officer has them
-                animate(screens, sys.stdout, seconds=SHOW_FOR_SECONDS)
+                animate(screens, ctx.terminal, seconds=SHOW_FOR_SECONDS)
             ctx.say(_("Stopped showing the codes."))
             return
-        if sys.stdout.isatty():
+        if ctx.terminal.is_interactive():
             ctx.say(_("This terminal is too small to show the codes."))
         out = Path(tempfile.mkdtemp(prefix="nansen-offline-"))  # private: only the holder can read it
     paths = write_pngs(_frames(presentation, MAX_VERSION), out)
@@ -58,10 +54,10 @@ def show_offline(ctx: Context, presentation: str, *, out: Path | None) -> None:
     ctx.say(_("Show them to the officer one after another, in any order, then delete them."))
 
 
-def _screens_for_this_terminal(presentation: str) -> list[str] | None:
+def _screens_for_this_terminal(terminal: Terminal, presentation: str) -> list[tuple[str, str]] | None:
     """The animation's screens, or None when this is no terminal or too small a one."""
     size = shutil.get_terminal_size(fallback=(0, 0))
-    version = largest_version(size.columns, size.lines) if sys.stdout.isatty() else None
+    version = largest_version(size.columns, size.lines) if terminal.is_interactive() else None
     if version is None:
         return None
     try:
@@ -85,22 +81,22 @@ def write_pngs(frames: Sequence[str], directory: Path) -> list[Path]:
     return paths
 
 
-def terminal_screens(frames: Sequence[str]) -> list[str]:
-    """One screen per frame: the code, then which frame it is and how to stop."""
-    screens = []
-    for index, frame in enumerate(frames, start=1):
-        status = _("Frame {index} of {total}. Press Ctrl+C when the officer has them all.").format(
-            index=index, total=len(frames)
+def terminal_screens(frames: Sequence[str]) -> list[tuple[str, str]]:
+    """One screen per frame: the code, and which frame it is and how to stop."""
+    return [
+        (
+            QrCode(frame, quiet_zone=TERMINAL_QUIET_ZONE).text(),
+            _("Frame {index} of {total}. Press Ctrl+C when the officer has them all.").format(
+                index=index, total=len(frames)
+            ),
         )
-        if is_rtl():
-            status = "\u202b" + status + "\u202c"
-        screens.append(QrCode(frame, quiet_zone=TERMINAL_QUIET_ZONE).text() + "\n\n" + status)
-    return screens
+        for index, frame in enumerate(frames, start=1)
+    ]
 
 
 def animate(
-    screens: Sequence[str],
-    out: TextIO,
+    screens: Sequence[tuple[str, str]],
+    terminal: Terminal,
     *,
     seconds: float,
     sleep: Callable[[float], None] = time.sleep,
@@ -108,18 +104,12 @@ def animate(
 ) -> None:
     """Shows the screens in turn, in place, until ``seconds`` have passed (or Ctrl+C)."""
     deadline = clock() + seconds
-    out.write(_HIDE_CURSOR + _CLEAR)
-    try:
+    with terminal.full_screen():
         shown = 0
         while clock() < deadline:
-            lines = screens[shown % len(screens)].split("\n")
-            out.write(_HOME + "".join(line + _CLEAR_LINE + "\n" for line in lines))
-            out.flush()
+            terminal.redraw(*screens[shown % len(screens)])
             shown += 1
             sleep(SECONDS_PER_FRAME)
-    finally:
-        out.write(_CLEAR + _HOME + _SHOW_CURSOR)
-        out.flush()
 
 
 def _frames(presentation: str, max_version: int) -> list[str]:

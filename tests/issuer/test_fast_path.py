@@ -134,7 +134,7 @@ def test_token_answers_and_refusals_match_the_route(office: Office) -> None:
     code, tx_code = offer(office)
     route_right = post_token(office, _token_form(code, tx_code, **ROUTE_TOKEN_EXTRA))
     assert answer(route_right) == answer(fast_right)
-    assert answer(fast_right)[1] == {"access_token": "<token>", "token_type": "Bearer", "expires_in": 600}
+    assert answer(fast_right)[1] == {"access_token": "<token>", "token_type": "Bearer", "expires_in": 300}
 
 
 def test_token_requests_that_are_not_plain_keep_the_routes_wording(office: Office) -> None:
@@ -183,7 +183,8 @@ def test_credential_refusals_match_the_route_and_change_nothing(office: Office) 
     for refused, error in [
         (({"Authorization": "Bearer made-up.token"}, body), "invalid_token"),
         ((auth, {**body, "proofs": {"jwt": ["not-a-jwt"]}}), "invalid_proof"),
-        ((auth, {**body, "credential_configuration_id": "other"}), "invalid_credential_request"),
+        ((auth, {**body, "credential_configuration_id": "other"}), "unknown_credential_configuration"),
+        ((auth, {**body, "credential_configuration_id": None}), "invalid_credential_request"),
     ]:
         fast = post_credential(office, *refused)
         assert answer(fast) == answer(post_credential(office, *refused, content_type=ROUTE_JSON_TYPE))

@@ -47,7 +47,7 @@ def test_every_frame_is_read_by_both_decoders_and_verifies_valid(
     version = largest_version(*TERMINAL)
     assert version is not None
     on_terminal = encode_frames(presentation, max_version=version)
-    screens = [terminal_image(screen) for screen in terminal_screens(on_terminal)]
+    screens = [terminal_image(drawing) for drawing, _ in terminal_screens(on_terminal)]
     sets = {
         "png": (pngs, frames),
         "png seen by a webcam": ([as_webcam_sees(p, seed=i) for i, p in enumerate(pngs)], frames),

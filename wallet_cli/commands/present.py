@@ -16,18 +16,13 @@ from wallet_cli.qr_input import text_or_qr
 from wallet_cli.store.wallet import StoredCredential, Wallet
 
 
-def _pick(wallet: Wallet, vct_values: tuple[str, ...], credential_id: str | None) -> StoredCredential:
-    from wallet_cli.credential_record import with_content
+def _pick(
+    wallet: Wallet, vct_values: tuple[str, ...], paths: list[tuple[str, ...]], credential_id: str | None
+) -> StoredCredential:
+    from wallet_cli.credential_choice import Wanted, choose
 
     stored, _damaged = wallet.credentials()
-    # whether or not the chain has vouched for it yet: the verifier checks it on chain anyway
-    credentials = [StoredCredential(c.id, with_content(c.record)) for c in stored]
-    if credential_id:
-        credentials = [c for c in credentials if c.id == credential_id]
-    matching = [c for c in credentials if c.record.get("vct") in vct_values or not vct_values]
-    if not matching:
-        raise WalletError(_("You have no credential of the kind the verifier asks for."), ExitCode.NOT_FOUND)
-    return matching[-1]
+    return choose(stored, Wanted(vct_values, tuple(paths)), credential_id=credential_id)
 
 
 def _build(
@@ -42,14 +37,22 @@ def _build(
         raise WalletError(
             _("Your credential does not have: {claims}").format(claims=", ".join(missing)), ExitCode.NOT_FOUND
         )
-    return create_presentation(
-        issued=stored.record["compact"],
-        disclose=paths,
-        holder_key=private_key_from_jwk(wallet.holder_jwk),
-        aud=audience,
-        nonce=nonce,
-        iat=int(time.time()),
-    )
+    from nansen.errors import NansenError
+
+    try:
+        return create_presentation(
+            issued=str(stored.record.get("compact", "")),
+            disclose=paths,
+            holder_key=private_key_from_jwk(wallet.holder_jwk),
+            aud=audience,
+            nonce=nonce,
+            iat=int(time.time()),
+        )
+    except NansenError as exc:
+        raise WalletError(
+            _("Credential {id} cannot be presented: {reason}").format(id=stored.id, reason=exc.user_message),
+            ExitCode.DAMAGED,
+        ) from None
 
 
 def present(
@@ -63,10 +66,17 @@ def present(
     claims: str | None,
     credential_id: str | None,
     out: Path | None,
+    credential_type: str | None = None,
 ) -> None:
     if offline:
         _present_offline(
-            ctx, nonce=nonce, audience=audience, claims=claims, credential_id=credential_id, out=out
+            ctx,
+            nonce=nonce,
+            audience=audience,
+            claims=claims,
+            credential_id=credential_id,
+            out=out,
+            credential_type=credential_type,
         )
         return
     if not request_text:
@@ -84,8 +94,8 @@ def present(
         ) from None
     query = request.dcql_query.credentials[0]
     wallet = ctx.open_wallet()
-    stored = _pick(wallet, query.vct_values, credential_id)
     paths = [tuple(p) for p in query.claims]
+    stored = _pick(wallet, query.vct_values, paths, credential_id)
     who = urlsplit(request.response_uri).hostname or request.response_uri
     ctx.say(_("{who} asks to see: {claims}").format(who=who, claims=", ".join(".".join(p) for p in paths)))
     if request.purpose:
@@ -99,7 +109,7 @@ def present(
         response = httpx.post(
             request.response_uri, data=vp_token_form(request, {query.id: presentation}), timeout=20
         )
-    except httpx.HTTPError:
+    except (httpx.HTTPError, httpx.InvalidURL):  # InvalidURL is not an HTTPError
         raise WalletError(
             _(
                 "Cannot reach the verifier. If the officer can scan your screen, use: "
@@ -126,14 +136,15 @@ def _present_offline(
     claims: str | None,
     credential_id: str | None,
     out: Path | None,
+    credential_type: str | None,
 ) -> None:
     if not nonce or not audience or not claims:
         raise WalletError(
             _("Offline sharing needs --nonce, --audience and --claims from the officer."), ExitCode.USAGE
         )
     wallet = ctx.open_wallet()
-    stored = _pick(wallet, (), credential_id)
     paths = [tuple(name.strip().split(".")) for name in claims.split(",") if name.strip()]
+    stored = _pick(wallet, (credential_type,) if credential_type else (), paths, credential_id)
     presentation = _build(wallet, stored, paths, audience=audience, nonce=nonce)
     wallet.record_event(
         {"event": "shared", "to": audience, "claims": [".".join(p) for p in paths], "credential": stored.id}
