@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from pathlib import Path
 from typing import Any
@@ -102,6 +103,7 @@ def present(
         ctx.say(_("Reason given: {purpose}").format(purpose=request.purpose))
     presentation = _build(wallet, stored, paths, audience=request.audience, nonce=request.nonce)
     if not yes and not typer.confirm(_("Share only these with them?")):
+        _tell_declined(request.response_uri, request.state)
         raise WalletError(_("Nothing was shared."), ExitCode.DECLINED)
     import httpx
 
@@ -126,6 +128,16 @@ def present(
         {"event": "shared", "to": who, "claims": [".".join(p) for p in paths], "credential": stored.id}
     )
     ctx.say(_("Shared with {who}.").format(who=who))
+
+
+def _tell_declined(response_uri: str, state: str) -> None:
+    """Tells the verifier the holder said no (OpenID4VP 1.0 section 8.5, access_denied), so the
+    officer sees it at once instead of waiting for the request to expire. Nothing else is sent;
+    if the verifier cannot be reached the holder's answer is the same."""
+    import httpx
+
+    with contextlib.suppress(httpx.HTTPError):
+        httpx.post(response_uri, data={"error": "access_denied", "state": state}, timeout=5)
 
 
 def _present_offline(
