@@ -70,13 +70,17 @@ def complete_credential(
     registry: str,
     root: bytes,
     proof: InclusionProof,
+    anchored_at: int,
     signer_key: PrivateKey,
     kid: str,
     x5c: Sequence[str] = (),
 ) -> IssuedSdJwt:
-    """Adds the anchor claim (root anchored on chain, inclusion proof) and signs; ``x5c`` is the
-    signer's certificate chain for verifiers that trust X.509 (the registry stays the authority)."""
-    anchor = AnchorClaim(chain_id=chain_id, registry=registry, root=root, proof=proof)
+    """Adds the anchor claim (root anchored on chain, inclusion proof, the anchoring block's
+    timestamp) and signs; ``x5c`` is the signer's certificate chain for verifiers that trust X.509
+    (the registry stays the authority)."""
+    anchor = AnchorClaim(
+        chain_id=chain_id, registry=registry, root=root, proof=proof, anchored_at=anchored_at
+    )
     return sign_prepared(
         prepared.prepared,
         signer_key=signer_key,
