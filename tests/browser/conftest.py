@@ -1,26 +1,18 @@
-"""Browser fixtures shared by the console tests: Debian's chromium driven by Playwright for Python
-(never a browser Playwright downloads), axe-core injected from node_modules, a screenshot of every
-failing test's page.
+"""Browser fixtures shared by the console tests (helpers in tests/browser_support.py).
 
 - ``browser``: one headless chromium per test module; skips loudly where chromium is not installed.
-- ``page``: a fresh context and page per test (``en-GB``; pass another locale through
-  ``browser_support.new_page(browser, locale=...)``); on failure its screenshot goes to
-  ``$NANSEN_SCREENSHOT_DIR`` (default ``.data/browser-failures``) and the path is printed.
+- ``page``: a fresh context and page per test (``en-GB``); on failure its screenshot is saved.
 - ``console``: the staff console on a real issuer and chain (staff_console.py), started on demand.
-- axe-core, page weight and the other helpers: browser_support.py.
 """
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from browser_support import new_page, save_failure_screenshot
+from browser_support import CHROMIUM, NO_CHROMIUM, new_page, save_failure_screenshot
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
-
-CHROMIUM = shutil.which("chromium")
 
 
 @pytest.hookimpl(wrapper=True)
@@ -30,14 +22,13 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     return report
 
 
-# module scope: Playwright's sync API keeps an event loop running in this thread while it is open,
-# which would break later tests that call asyncio.run()
+# Module scope, not session: Playwright's sync API keeps an asyncio loop running in the main thread
+# while it lives, and every later test that calls asyncio.run() (or starts its own sync_playwright)
+# would fail with "cannot be called from a running event loop".
 @pytest.fixture(scope="module")
 def playwright() -> Iterator[Playwright]:
     if CHROMIUM is None:
-        pytest.skip(
-            "BROWSER TESTS SKIPPED: Debian's `chromium` is not installed (run `make system-deps` as root)"
-        )
+        pytest.skip(NO_CHROMIUM)
     with sync_playwright() as driver:
         yield driver
 

@@ -1,23 +1,29 @@
-"""Helpers for the browser tests (imported by name: several test folders have a conftest module).
+"""Browser helpers for the console tests: Debian's chromium driven by Playwright for Python (never a
+browser Playwright downloads) and axe-core injected from node_modules. The fixtures live in
+tests/browser/conftest.py; these are importable from any test (tests/ is on the path).
 
-- ``new_page(browser, locale=..., **context_options)``: a fresh context and page.
+- ``new_page(browser, locale=...)``: a fresh context and page.
+- ``save_failure_screenshot(page, nodeid)``: to ``$NANSEN_SCREENSHOT_DIR``
+  (default ``.data/browser-failures``).
 - ``axe_violations(page)``: axe-core's serious and critical violations on the page as it is.
 - ``PageWeight(page)``: bytes the page and its assets transferred, by resource.
-- ``save_failure_screenshot(page, nodeid)``: what the ``page`` fixture does when a test fails.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import Browser, Page, Response
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = shutil.which("chromium")
 SCREENSHOTS = Path(os.environ.get("NANSEN_SCREENSHOT_DIR", ROOT / ".data" / "browser-failures"))
+NO_CHROMIUM = "BROWSER TESTS SKIPPED: Debian's `chromium` is not installed (run `make system-deps` as root)"
 
 
 def new_page(browser: Browser, *, locale: str = "en-GB", **options: Any) -> Page:
