@@ -144,6 +144,10 @@ def _present_offline(
         )
     wallet = ctx.open_wallet()
     paths = [tuple(name.strip().split(".")) for name in claims.split(",") if name.strip()]
+    if not paths:
+        raise WalletError(
+            _("Offline sharing needs --nonce, --audience and --claims from the officer."), ExitCode.USAGE
+        )
     stored = _pick(wallet, (credential_type,) if credential_type else (), paths, credential_id)
     presentation = _build(wallet, stored, paths, audience=audience, nonce=nonce)
     if out is not None:
