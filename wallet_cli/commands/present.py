@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from pathlib import Path
 from typing import Any
@@ -102,6 +103,7 @@ def present(
         ctx.say(_("Reason given: {purpose}").format(purpose=request.purpose))
     presentation = _build(wallet, stored, paths, audience=request.audience, nonce=request.nonce)
     if not yes and not typer.confirm(_("Share only these with them?")):
+        _tell_declined(request.response_uri, request.state)
         raise WalletError(_("Nothing was shared."), ExitCode.DECLINED)
     import httpx
 
@@ -128,6 +130,16 @@ def present(
     ctx.say(_("Shared with {who}.").format(who=who))
 
 
+def _tell_declined(response_uri: str, state: str) -> None:
+    """Tells the verifier the holder said no (OpenID4VP 1.0 section 8.5, access_denied), so the
+    officer sees it at once instead of waiting for the request to expire. Nothing else is sent;
+    if the verifier cannot be reached the holder's answer is the same."""
+    import httpx
+
+    with contextlib.suppress(httpx.HTTPError):
+        httpx.post(response_uri, data={"error": "access_denied", "state": state}, timeout=5)
+
+
 def _present_offline(
     ctx: Context,
     *,
@@ -150,14 +162,9 @@ def _present_offline(
         )
     stored = _pick(wallet, (credential_type,) if credential_type else (), paths, credential_id)
     presentation = _build(wallet, stored, paths, audience=audience, nonce=nonce)
-    if out is not None:
-        from wallet_cli.store.files import write_atomic
-
-        write_atomic(out, presentation.encode())
-    from nansen.qr import qr_text
-
-    ctx.show_code(qr_text(presentation))
     wallet.record_event(
         {"event": "shared", "to": audience, "claims": [".".join(p) for p in paths], "credential": stored.id}
     )
-    ctx.say(_("Show this code to the officer."))
+    from wallet_cli.offline_display import show_offline
+
+    show_offline(ctx, presentation, out=out)
