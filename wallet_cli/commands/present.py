@@ -136,7 +136,7 @@ def _tell_declined(response_uri: str, state: str) -> None:
     if the verifier cannot be reached the holder's answer is the same."""
     import httpx
 
-    with contextlib.suppress(httpx.HTTPError):
+    with contextlib.suppress(httpx.HTTPError, httpx.InvalidURL):
         httpx.post(response_uri, data={"error": "access_denied", "state": state}, timeout=5)
 
 
