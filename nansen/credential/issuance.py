@@ -70,11 +70,15 @@ def complete_credential(
     registry: str,
     root: bytes,
     proof: InclusionProof,
+    anchored_at: int,
     signer_key: PrivateKey,
     kid: str,
 ) -> IssuedSdJwt:
-    """Adds the anchor claim (root anchored on chain, inclusion proof) and signs."""
-    anchor = AnchorClaim(chain_id=chain_id, registry=registry, root=root, proof=proof)
+    """Adds the anchor claim (root anchored on chain, inclusion proof, the anchoring block's
+    timestamp) and signs."""
+    anchor = AnchorClaim(
+        chain_id=chain_id, registry=registry, root=root, proof=proof, anchored_at=anchored_at
+    )
     return sign_prepared(
         prepared.prepared, signer_key=signer_key, kid=kid, extra_claims={ANCHOR_CLAIM: anchor.to_json()}
     )
