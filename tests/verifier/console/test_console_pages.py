@@ -265,3 +265,12 @@ def test_a_request_nobody_answers_shows_as_expired(tmp_path: Path) -> None:
         assert client.get(f"/console/online/{request_id}/progress").json() == {"progress": "expired"}
         page = client.get(f"/console/online/{request_id}")
         assert page.status_code == 410 and "The request expired" in text_of(page)
+
+
+def test_opening_the_sign_in_page_does_not_sign_an_officer_out(console: Console) -> None:
+    console.sign_in()
+    # the sign-in page (reached by a link from anywhere) sets only its own cookie, never the session's
+    page = console.client.get("/console/sign-in")
+    cookies = [v for k, v in page.headers.multi_items() if k == "set-cookie"]
+    assert cookies and all(c.startswith("__Host-nansen_officer_sign_in=") for c in cookies)
+    assert console.client.get("/console", follow_redirects=False).status_code == 200
