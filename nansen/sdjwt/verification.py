@@ -68,7 +68,7 @@ def _verify_core(
     # each step locates its errors (a bare "malformed" or "too_deep" could be any part's); a try
     # costs nothing on the hot path until something raises
     try:
-        parsed, payload, key = _issuer_jwt(parts, issuer_key_resolver, limits, profile)
+        parsed, unverified_payload, key = _issuer_jwt(parts, issuer_key_resolver, limits, profile)
         try:
             digest = verify_signature(parsed, key)
         except CryptoError as exc:
@@ -76,6 +76,7 @@ def _verify_core(
     except SdJwtError as exc:
         exc.located(Part.ISSUER_JWT)
         raise
+    payload = unverified_payload  # verified from here on
     try:
         claims, paths = _disclosed(parts, parsed.payload, payload, limits, profile)
     except SdJwtError as exc:
@@ -94,13 +95,17 @@ def _verify_core(
     return claims, parsed.header, payload, paths, digest
 
 
+_IGNORED_KEY_HEADERS = frozenset({"x5c"})
+
+
 def _issuer_jwt(
     parts: UnverifiedParts, issuer_key_resolver: IssuerKeyResolver, limits: Limits, profile: Profile
 ) -> tuple[UnverifiedJws, dict[str, Any], PublicKey]:
     """The issuer JWT parsed and its header checked, its unverified payload, the issuer's key."""
     try:
         parsed = parts.parsed_jwt or parse_compact(parts.jwt, max_bytes=limits.max_bytes)
-        check_header(parsed.header)
+        # an x5c chain may ride along for X.509 verifiers (HAIP); the key is never taken from it
+        check_header(parsed.header, allowed_header_keys=_IGNORED_KEY_HEADERS)
     except CryptoError as exc:
         raise translate(exc, where="issuer JWT") from exc
     header = parsed.header
