@@ -16,7 +16,7 @@ from issuer.deps import IssuerState
 from issuer.fast_path import WalletFastPath
 from issuer.issuance import IssuanceFlow
 from issuer.key_history import IssuerKeys
-from issuer.keys import load_chain_account, load_signing_key
+from issuer.keys import load_chain_account, load_signing_key, with_certificate_chain
 from issuer.lease import lease_for
 from issuer.pipeline import AnchoringPipeline
 from issuer.pipeline_health import PipelineHealth, health_file
@@ -42,6 +42,8 @@ def create_app(settings: IssuerSettings) -> FastAPI:
         signing_key = load_signing_key(
             settings.signing_key_file, settings.signing_key_passphrase.get_secret_value()
         )
+        if settings.x5c_chain_file is not None:
+            signing_key = with_certificate_chain(signing_key, settings.x5c_chain_file)
         types = load_types(vct_base=settings.vct_base)
         readiness = ReadinessWatch(sessions)
         wallet_db = WalletDatabase(engine)

@@ -300,6 +300,7 @@ class AnchoringPipeline:
                 anchored_at=anchored_at,
                 signer_key=self._key.key,
                 kid=self._key.kid,
+                x5c=self._key.x5c,
             )
             # the signed credential holds the claims now
             signed.append({"id_": member.id, "issued_": issued.compact})

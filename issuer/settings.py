@@ -26,6 +26,8 @@ class IssuerSettings(BaseSettings):
     deployments_dir: Path = Path("deployments")
     signing_key_file: Path = Path(".data/issuer/signing-key.pem")
     signing_key_passphrase: SecretStr = SecretStr("")
+    # PEM: the signing key's certificate, then intermediates: sent as the credentials' x5c (HAIP)
+    x5c_chain_file: Path | None = None
     chain_keystore: Path = Path(".data/keys/issuer.json")
     chain_keystore_passphrase: SecretStr = SecretStr("")
     batch_size: int = Field(default=500, ge=1, le=100_000)
