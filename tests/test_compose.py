@@ -18,7 +18,6 @@ SECRETS = {
     "NANSEN_GOVERNANCE_PASSPHRASE": "x",
     "POSTGRES_PASSWORD": "x",
     "NANSEN_ISSUER_ID": "https://ngo.example",
-    "NANSEN_ISSUER_PUBLIC_URL": "https://issuer.ngo.example",
     "NANSEN_ISSUER_SIGNING_KEY_PASSPHRASE": "x",
     "NANSEN_ISSUER_CHAIN_KEYSTORE_PASSPHRASE": "x",
     "NANSEN_VERIFIER_PUBLIC_URL": "https://verifier.example",

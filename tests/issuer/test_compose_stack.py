@@ -35,7 +35,6 @@ SECRETS = {
     "NANSEN_GOVERNANCE_PASSPHRASE": "governance passphrase",
     "POSTGRES_PASSWORD": "unused here",
     "NANSEN_ISSUER_ID": "https://ngo.example",
-    "NANSEN_ISSUER_PUBLIC_URL": "https://issuer.ngo.example",
     "NANSEN_ISSUER_SIGNING_KEY_PASSPHRASE": "signing passphrase",
     "NANSEN_ISSUER_CHAIN_KEYSTORE_PASSPHRASE": "issuer passphrase",
     "NANSEN_VERIFIER_PUBLIC_URL": "https://verifier.example",
