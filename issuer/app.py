@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from issuer import problems
+from issuer import problems, web
 from issuer.chain_link import ChainLink
 from issuer.credential_types import load_types
 from issuer.db import make_engine, migrate, session_factory
@@ -92,6 +92,7 @@ def create_app(settings: IssuerSettings) -> FastAPI:
                 current=signing_key,
                 credential_lifetime=settings.credential_lifetime_days * 86_400,
             ),
+            chain=chain,
         )
         try:
             yield
@@ -103,6 +104,7 @@ def create_app(settings: IssuerSettings) -> FastAPI:
 
     app = FastAPI(title="Nansen issuer", version="0.1.0", lifespan=lifespan)
     problems.install(app)
+    web.install(app)
     for module in (oid4vci, offers, credentials, staff, operations):  # wallet routes match first
         app.include_router(module.router)
     app.add_middleware(WalletFastPath)  # inside the body-size limit

@@ -51,6 +51,7 @@ class IssuerSettings(BaseSettings):
     low_balance_batches: int = Field(default=200, ge=0)
     # after a reorg, anchors and status changes this recent are compared with the chain and repaired
     reorg_horizon_seconds: float = Field(default=3600, ge=0)
+    console_idle_seconds: int = Field(default=900, ge=60, le=86_400)  # staff console: idle sign-out
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> IssuerSettings:
