@@ -41,6 +41,18 @@ class Issued:
     notification_endpoint: str | None
     access_token: str
 
+    @property
+    def notice(self) -> dict[str, str] | None:
+        """What telling the issuer about this credential later takes (kept with the credential
+        for ``credential_deleted``); None when the issuer did not ask to be told."""
+        if self.notification_endpoint is None or self.notification_id is None:
+            return None
+        return {
+            "endpoint": self.notification_endpoint,
+            "notification_id": self.notification_id,
+            "access_token": self.access_token,
+        }
+
 
 def issuer_metadata(client: httpx.Client, offer: CredentialOffer) -> dict[str, Any]:
     return _json(client.get(well_known_url(offer.credential_issuer, ISSUER_WELL_KNOWN)))
@@ -99,22 +111,24 @@ def obtain(
     )
 
 
-def notify(issued: Issued, event: str) -> bool:
+def notify(notice: Any, event: str) -> bool:
     """Tells the issuer what became of the credential (§11: credential_accepted, credential_failure,
     credential_deleted) when it asked to be told; True if it took the notice. A notice is a
     courtesy: failing to give it never undoes what the holder did."""
-    if issued.notification_endpoint is None or issued.notification_id is None:
-        return False
+    if not isinstance(notice, dict) or not all(
+        isinstance(notice.get(name), str) for name in ("endpoint", "notification_id", "access_token")
+    ):
+        return False  # none asked for, or a record from before notices were kept
     try:
         with httpx.Client(timeout=10) as client:
             answer = client.post(
-                issued.notification_endpoint,
-                headers={"Authorization": f"Bearer {issued.access_token}"},
-                json={"notification_id": issued.notification_id, "event": event},
+                notice["endpoint"],
+                headers={"Authorization": f"Bearer {notice['access_token']}"},
+                json={"notification_id": notice["notification_id"], "event": event},
             )
     except (httpx.HTTPError, httpx.InvalidURL):
         return False
-    return answer.status_code in (200, 204)
+    return answer.status_code in (200, 204)  # an expired token (401) at delete time: nothing to do
 
 
 def _deferred(

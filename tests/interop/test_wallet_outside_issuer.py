@@ -2,7 +2,8 @@
 @openid4vc/oauth2 (tests/interop/outside_issuer.mjs) that puts every endpoint at a path no wallet
 would guess and its token endpoint behind an authorization server identifier with a path (issue 17):
 endpoints from the metadata (OpenID4VCI §12.2, RFC 8414 §3.1), tx_code only when offered (§6.1),
-no c_nonce when there is no nonce endpoint (§7.2), and the issuer told what became of it (§11)."""
+no c_nonce when there is no nonce endpoint (§7.2), and the issuer told what became of it
+(§11: accepted, deleted)."""
 
 from __future__ import annotations
 
@@ -115,6 +116,11 @@ def test_no_nonce_endpoint_and_an_offer_without_tx_code(outside: Any, wallet: An
     assert json.loads(notice) == {"notification_id": "note-1", "event": "credential_accepted"}
     (kept,) = json.loads(wallet("list", "--json").stdout)["credentials"]
     assert kept["type"] == f"{issuer.base}/types/other-id" and kept["chain_check"] == "not_checked", kept
+    assert wallet("delete", kept["id"], "--yes").returncode == 0
+    assert [json.loads(body)["event"] for body in issuer.bodies("/v1/told")] == [
+        "credential_accepted",
+        "credential_deleted",
+    ]
 
 
 def test_nonce_endpoint_and_a_tx_code_checked_before_it_is_sent(outside: Any, wallet: Any) -> None:

@@ -199,9 +199,18 @@ def delete(ctx: Context, credential_id: str, yes: bool) -> None:
         )
     if not yes and not typer.confirm(_("Delete this credential for good?")):
         raise WalletError(_("Nothing was deleted."), ExitCode.DECLINED)
+    try:
+        stored = wallet.credential(credential_id)
+    except DamagedData:
+        stored = None  # deleting a damaged record is the remedy; its issuer cannot be told
+    notice = None if stored is None else stored.record.get("notification")
     wallet.delete_credential(credential_id)
     wallet.record_event({"event": "deleted", "credential": credential_id})
     ctx.say(_("The credential was deleted."))
+    if notice is not None:
+        from wallet_cli.issuance_client import notify
+
+        notify(notice, "credential_deleted")  # a courtesy to the issuer (§11); never undoes the delete
 
 
 def history(ctx: Context, as_json: bool) -> None:

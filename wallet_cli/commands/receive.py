@@ -59,11 +59,18 @@ def receive(ctx: Context, offer_text: str, tx_code: str | None, configuration: s
             _("Cannot reach the issuer. Check your connection and try again."), ExitCode.UNREACHABLE
         ) from None
     try:
-        _store(ctx, wallet, issued.compact, offered_by=base, config=_configuration(issued.metadata, chosen))
+        _store(
+            ctx,
+            wallet,
+            issued.compact,
+            offered_by=base,
+            config=_configuration(issued.metadata, chosen),
+            notice=issued.notice,
+        )
     except WalletError:
-        notify(issued, "credential_failure")
+        notify(issued.notice, "credential_failure")
         raise
-    notify(issued, "credential_accepted")
+    notify(issued.notice, "credential_accepted")
 
 
 def _choose_configuration(ctx: Context, offered: tuple[str, ...], wanted: str | None) -> str:
@@ -112,7 +119,15 @@ def _tx_code(offer: CredentialOffer, given: str | None) -> str | None:
     return code
 
 
-def _store(ctx: Context, wallet: Wallet, compact: Any, *, offered_by: str, config: dict[str, Any]) -> None:
+def _store(
+    ctx: Context,
+    wallet: Wallet,
+    compact: Any,
+    *,
+    offered_by: str,
+    config: dict[str, Any],
+    notice: dict[str, str] | None = None,
+) -> None:
     """Stores what the credential says whatever the chain state; only the chain's verdict varies."""
     from nansen.errors import NansenError
     from wallet_cli.chain_check import open_verifier
@@ -147,6 +162,8 @@ def _store(ctx: Context, wallet: Wallet, compact: Any, *, offered_by: str, confi
             ),
             ExitCode.VERIFICATION_FAILED,
         )
+    if notice is not None:
+        record["notification"] = notice  # for credential_deleted (§11) if the holder deletes it
     credential_id = wallet.add_credential(record)
     wallet.record_event({"event": "received", "issuer": record["issuer_name"], "credential": credential_id})
     if chain_check(record) is ChainCheck.VALID:
