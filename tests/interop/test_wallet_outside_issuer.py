@@ -134,3 +134,32 @@ def test_nonce_endpoint_and_a_tx_code_checked_before_it_is_sent(outside: Any, wa
     assert received.returncode == 0, received.stdout + received.stderr
     (request,) = issuer.bodies("/v1/issue-credential")
     assert isinstance(proof_payload(request).get("nonce"), str)  # the issuer checked it was its own
+
+
+def test_a_credential_from_an_issuer_not_in_the_registry_is_refused(
+    outside: Any, issuer: Any, tmp_path: Path
+) -> None:
+    """With the chain reachable (a real anvil chain with the registry deployed, from the interop
+    fixture), the outside issuer's credential goes through the whole protocol and is then refused,
+    unsaved, because no accredited issuer stands behind it; the issuer is told (§11)."""
+    outsider = outside(nonce=False, tx_code=False)
+    env = {
+        **os.environ,
+        "NANSEN_WALLET_PASSPHRASE": PASSPHRASE,
+        "NANSEN_WALLET_RPC_URL": issuer.settings.rpc_url,
+        "NANSEN_WALLET_CHAIN_ID": str(issuer.settings.chain_id),
+        "NANSEN_WALLET_DEPLOYMENTS_DIR": str(issuer.settings.deployments_dir),
+    }
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [WALLET, "--data-dir", str(tmp_path / "anchored"), "--lang", "en", *args]
+        return subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, check=False)
+
+    assert run("init").returncode == 0
+    refused = run("receive", outsider.offer_uri)
+    assert refused.returncode == 7, refused.stdout + refused.stderr
+    assert "did not pass the checks" in refused.stderr + refused.stdout
+    assert "It was not saved" in refused.stderr + refused.stdout
+    assert json.loads(run("list", "--json").stdout)["credentials"] == []
+    (notice,) = outsider.bodies("/v1/told")
+    assert json.loads(notice)["event"] == "credential_failure"
