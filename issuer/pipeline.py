@@ -255,7 +255,6 @@ class AnchoringPipeline:
                 signer_key=self._key.key,
                 kid=self._key.kid,
             )
-            # the signed credential holds the claims now
             signed.append({"id_": member.id, "issued_": issued.compact})
         with self._write_lock.held():  # signing (above) needs no lock
             if signed:
@@ -309,7 +308,7 @@ _MARK_BATCHED = (
     .where(Credential.id == bindparam("id_"))
     .values(state="batched", batch_id=bindparam("batch_id_"), batch_position=bindparam("position_"))
 )
-_MARK_READY = (  # the signed credential holds the claims now
+_MARK_READY = (
     update(Credential)
     .where(Credential.id == bindparam("id_"))
     .values(state="ready", issued=bindparam("issued_"), pending_payload=None)
@@ -318,8 +317,11 @@ _MARK_READY = (  # the signed credential holds the claims now
 
 def _prepared(credential: _Member) -> PreparedCredential:
     payload: dict[str, Any] = dict(credential.pending_payload or {})
+    # sealed under the offer's key, the disclosures are not here (issuer/sealed.py): the body is signed
+    # alone and the disclosures joined at delivery; rows queued before sealing existed carry them
     disclosures = tuple(
-        parse_disclosure(encoded, max_bytes=64 * 1024, max_depth=16) for encoded in payload["disclosures"]
+        parse_disclosure(encoded, max_bytes=64 * 1024, max_depth=16)
+        for encoded in payload.get("disclosures", ())
     )
     return PreparedCredential(
         PreparedSdJwt(dict(payload["body"]), disclosures), bytes.fromhex(credential.leaf)
