@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import _reset
+from pg import reset_schema
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -57,7 +57,7 @@ def _credential(session: Session, offer_id: str, *, index: int, delivered_at: fl
 @pytest.fixture()
 def sessions(tmp_path: Path, database_url: str) -> Iterator[sessionmaker[Session]]:
     if database_url:
-        _reset(database_url)
+        reset_schema(database_url)
     engine = make_engine(database_url or f"sqlite:///{tmp_path / 'issuer.sqlite'}")
     migrate(engine)
     sessions = session_factory(engine)

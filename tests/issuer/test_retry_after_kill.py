@@ -14,8 +14,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import _reset
 from issuer_desk import CLAIMS, chain_setup
+from pg import reset_schema
 from sqlalchemy import create_engine, text
 from test_crash_and_outage import Server, assert_each_anchored_once, collect
 
@@ -37,7 +37,7 @@ def issuer(tmp_path: Path, database_url: str) -> Iterator[tuple[Server, str, obj
     try:
         setup, settings = chain_setup(tmp_path, chain)
         if database_url:
-            _reset(database_url)
+            reset_schema(database_url)
             settings = settings.model_copy(update={"database_url": database_url})
         token = bootstrap_admin(settings, "Admin")
         server = Server(settings, devchain.free_port(), workers=2)
