@@ -4,6 +4,7 @@ RFC 9457 problem details. No client input becomes a 500; nothing personal is ech
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -17,9 +18,11 @@ log = logging.getLogger("nansen.issuer")
 WALLET_PATHS = ("/token", "/nonce", "/credential", "/deferred_credential")
 
 
-def problem(status: int, title: str, detail: str, **extra: object) -> JSONResponse:
+def problem(
+    status: int, title: str, detail: str, *, headers: Mapping[str, str] | None = None, **extra: object
+) -> JSONResponse:
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
-    return JSONResponse(body, status_code=status, media_type="application/problem+json")
+    return JSONResponse(body, status_code=status, media_type="application/problem+json", headers=headers)
 
 
 def refusal(exc: NansenError) -> JSONResponse:
@@ -52,7 +55,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return problem(exc.status_code, "Request refused", str(exc.detail))
+        return problem(exc.status_code, "Request refused", str(exc.detail), headers=exc.headers)
 
     @app.exception_handler(NansenError)
     async def core_error(request: Request, exc: NansenError) -> JSONResponse:
