@@ -22,6 +22,7 @@ from nansen.chain.transactions import TransactionSender
 class Chain:
     registry: Registry
     writer: RegistryWriter
+    sender: TransactionSender  # the one nonce owner of the issuer's account in this process
 
 
 class ChainLink:
@@ -40,5 +41,11 @@ class ChainLink:
                 conn = connect(self._rpc_url, expected_chain_id=self.deployment.chain_id)
                 check_deployment(conn, self.deployment)
                 registry = Registry(conn, self.deployment)
-                self._chain = Chain(registry, registry.writer(TransactionSender(conn, self._account)))
+                sender = TransactionSender(conn, self._account)
+                self._chain = Chain(registry, registry.writer(sender), sender)
+            return self._chain
+
+    def connected(self) -> Chain | None:
+        """The chain if a connection was made, without trying to make one."""
+        with self._lock:
             return self._chain

@@ -5,14 +5,47 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from issuer.settings import IssuerSettings
-from nansen.errors import NansenError
+from nansen.errors import ConfigurationError, NansenError
 
 if TYPE_CHECKING:  # web3 loads only for the commands that talk to the chain
     from nansen.chain.registry import RegistryWriter
+
+
+@contextmanager
+def _account_to_ourselves(settings: IssuerSettings) -> Iterator[None]:
+    """Holds the anchoring lease while a command sends from the issuer's chain account: a serving
+    issuer's pipeline owns that account's nonces, and two senders would take the same nonce."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from issuer.db import make_engine
+    from issuer.lease import lease_for
+
+    engine = make_engine(settings.database)
+    lease = lease_for(engine)
+    try:
+        try:
+            held = lease.try_acquire()
+        except SQLAlchemyError as exc:
+            raise ConfigurationError(
+                f"the issuer database cannot be reached: {type(exc).__name__}",
+                user_message="The issuer's database cannot be reached; this command needs it to check that "
+                "no issuer service is sending from the same chain account.",
+            ) from None
+        if not held:
+            raise ConfigurationError(
+                "the anchoring lease is held by a running issuer service",
+                user_message="A running issuer service sends from this chain account (it holds the "
+                "anchoring lease). Stop it, run this command, then start it again.",
+            )
+        yield
+    finally:
+        lease.release()
+        engine.dispose()
 
 
 def _registry_writer(settings: IssuerSettings) -> RegistryWriter:
@@ -95,12 +128,14 @@ def _run(args: argparse.Namespace, settings: IssuerSettings) -> int:
         print(f"signing key created at {settings.signing_key_file} (kid {key.kid})")
     elif args.verb == "register-key":
         key = load_signing_key(settings.signing_key_file, passphrase)
-        receipt = _registry_writer(settings).add_key(
-            key.kid_bytes, key.key.public_key().raw(), int(time.time()) - 60
-        )
+        with _account_to_ourselves(settings):
+            receipt = _registry_writer(settings).add_key(
+                key.kid_bytes, key.key.public_key().raw(), int(time.time()) - 60
+            )
         print(f"key {key.kid} registered in tx {receipt.tx_hash}")
     elif args.verb == "rotate-key":
-        _rotate_key(settings, passphrase, args.retire_at)
+        with _account_to_ourselves(settings):
+            _rotate_key(settings, passphrase, args.retire_at)
     elif args.verb == "bootstrap-admin":
         from issuer.bootstrap import bootstrap_admin
 

@@ -54,7 +54,8 @@ def migrate(engine: Engine) -> None:
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        # every head: migrations written in parallel branches from one parent all apply
+        command.upgrade(config, "heads")
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from issuer.credential_types import CredentialType
 from issuer.issuance import IssuanceFlow
+from issuer.key_history import IssuerKeys
 from issuer.models import Staff
 from issuer.pipeline import AnchoringPipeline
 from issuer.readiness import ReadinessWatch
@@ -33,6 +34,7 @@ class IssuerState:
     readiness: ReadinessWatch
     status_lists: StatusListPublisher | None
     throttle: Throttle
+    keys: IssuerKeys
 
 
 async def get_state(request: Request) -> IssuerState:  # async: no thread hop for a lookup

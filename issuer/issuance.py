@@ -102,7 +102,9 @@ class IssuanceFlow:
         if offer.expires_at < time.time():
             db.execute(update(Offer).where(Offer.id == offer.id).values(state="dead"))
             raise invalid_grant("The pre-authorized code has expired. Ask the NGO for a new offer.")
-        if not tx_code or not matches(tx_code, offer.tx_code_sha256):
+        if not tx_code:  # OpenID4VCI 1.0 §6.3: invalid_request, and not a wrong attempt
+            raise invalid_request("tx_code is missing: send the code the registration officer gave you.")
+        if not matches(tx_code, offer.tx_code_sha256):
             self._count_wrong_tx_code(db, offer.id)
             raise invalid_grant("The transaction code is wrong.")
         ttl = self.settings.access_token_ttl_seconds
@@ -183,6 +185,14 @@ class IssuanceFlow:
         (the wallet's answer was lost: a worker died, the network broke), it answers as the first time
         did: the credential, or its deferred transaction."""
         offer, grant = self.offer_for_token(db, access_token)
+        if not isinstance(configuration_id, str):
+            raise IssuanceProtocolError(
+                "invalid_credential_request", "credential_configuration_id is missing."
+            )
+        if configuration_id not in self.types:  # OpenID4VCI 1.0 §8.3.1.2
+            raise IssuanceProtocolError(
+                "unknown_credential_configuration", "This issuer has no such credential configuration."
+            )
         if configuration_id != offer.credential_type:
             raise IssuanceProtocolError(
                 "invalid_credential_request", "This access token is for another credential configuration."
@@ -281,7 +291,21 @@ class IssuanceFlow:
         found = db.execute(sql.CREDENTIAL_BY_TRANSACTION, {"transaction_id_": transaction_id}).one_or_none()
         if found is None or found.offer_id != offer.id:
             raise IssuanceProtocolError("invalid_transaction_id", "This transaction id is unknown.")
-        return self.deliver(db, found.id, key=grant.key)
+        compact = self.deliver(db, found.id, key=grant.key)
+        if compact is None and self._delivered_and_forgotten(db, found.id):
+            # OpenID4VCI 1.0 §9.3: the credential was delivered and the issuer no longer holds it
+            # (RETENTION_SECONDS), so this id will never answer again; while it is held, a wallet
+            # whose first 200 was lost gets it again (above)
+            raise IssuanceProtocolError(
+                "invalid_transaction_id",
+                "This credential was already delivered and is no longer held by the issuer.",
+            )
+        return compact
+
+    @staticmethod
+    def _delivered_and_forgotten(db: Connection, credential_id: str) -> bool:
+        row = db.execute(sql.CREDENTIAL_FOR_DELIVERY, {"credential_id_": credential_id}).one_or_none()
+        return row is not None and row.state == "delivered" and row.issued is None
 
     def deliver(self, db: Connection, credential_id: str, *, key: bytes | None) -> str | None:
         """The signed credential if ready, its disclosures opened with the offer's ``key``; marks it

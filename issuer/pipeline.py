@@ -22,13 +22,15 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from issuer.chain_link import ChainLink
+from issuer.funds import FundsWatch
 from issuer.keys import SigningKey
 from issuer.lease import Lease
 from issuer.models import Batch, Credential, StatusChange
+from issuer.pipeline_health import PipelineHealth
+from issuer.reorg import STATUS_CODES, HeadWatch, Reconciler
 from issuer.retention import purge_personal_data
 from issuer.settings import IssuerSettings
-from nansen.chain.errors import ContractRevertedError
-from nansen.chain.records import CredentialStatus
+from nansen.chain.errors import ContractRevertedError, InsufficientFundsError
 from nansen.credential.issuance import PreparedCredential, complete_credential
 from nansen.errors import NansenError
 from nansen.merkle import MerkleTree, build_tree
@@ -36,6 +38,7 @@ from nansen.sdjwt.disclosures import parse_disclosure
 from nansen.sdjwt.issuance import PreparedSdJwt
 from nansen.write_lock import NoWriteLock, WriteLock
 
+MIN_BACKOFF_SECONDS, MAX_BACKOFF_SECONDS = 0.05, 5.0
 LINGER_QUIET_SECONDS = 0.05  # a pause in arrivals this long ends a lingering window
 
 log = logging.getLogger("nansen.issuer.pipeline")
@@ -52,11 +55,6 @@ def window_closed(*, now: float, oldest: float, newest: float, window: float) ->
 
 
 PURGE_EVERY_SECONDS = 30.0
-STATUS_CODES = {
-    "valid": CredentialStatus.VALID,
-    "revoked": CredentialStatus.REVOKED,
-    "suspended": CredentialStatus.SUSPENDED,
-}
 
 
 class AnchoringPipeline:
@@ -70,6 +68,7 @@ class AnchoringPipeline:
         lease: Lease | None = None,
         write_lock: WriteLock | None = None,
         on_ready: Callable[[list[str]], None] | None = None,
+        health: PipelineHealth | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._settings = settings
@@ -86,7 +85,10 @@ class AnchoringPipeline:
         self._oldest_queued: float | None = None
         self._last_purge = 0.0
         self._thread = threading.Thread(target=self._run, name="anchoring", daemon=True)
-        self.last_error: str | None = None
+        self.health = health or PipelineHealth(None)
+        self._funds = FundsWatch(low_balance_batches=settings.low_balance_batches, clock=clock)
+        self._heads = HeadWatch()
+        self._reconciler = Reconciler(horizon_seconds=settings.reorg_horizon_seconds, clock=clock)
 
     # -- lifecycle -------------------------------------------------------------------------------
     def start(self) -> None:
@@ -102,31 +104,66 @@ class AnchoringPipeline:
     def wake(self) -> None:
         self._wake.set()
 
+    def alive(self) -> bool:
+        return self._thread.is_alive()
+
     def _run(self) -> None:
-        backoff = 0.05
+        backoff = MIN_BACKOFF_SECONDS
         try:
             while not self._stop.is_set():
-                if self._lease is not None and not self._lease.try_acquire():
-                    self._stop.wait(1.0)  # another process anchors; take over if it goes away
-                    continue
                 try:
+                    if self._lease is not None and not self._lease.try_acquire():
+                        self._heads.forget()  # on taking over, compare everything with the chain
+                        self.health.standby()
+                        self._stop.wait(1.0)  # another process anchors; take over if it goes away
+                        continue
                     busy = self.run_once()
-                    self.last_error = None
-                    backoff = 0.05
-                except (NansenError, SQLAlchemyError) as exc:  # chain or database down: retry later
-                    self.last_error = exc.message if isinstance(exc, NansenError) else "database unavailable"
-                    log.warning("anchoring pipeline will retry: %s", self.last_error)
-                    if isinstance(exc, SQLAlchemyError) and self._lease is not None:
-                        self._lease.release()  # the lock may have gone with the connection
+                    self._check_funds()
+                    self.health.succeeded()
+                    backoff = MIN_BACKOFF_SECONDS
+                except Exception as exc:
+                    self._failed(exc)
                     busy = False
-                    backoff = min(backoff * 2, 5.0)
                     self._stop.wait(backoff)
+                    backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
                 if not busy:
                     self._wake.wait(self._idle_seconds())
                     self._wake.clear()
         finally:
             if self._lease is not None:
                 self._lease.release()
+
+    @property
+    def last_error(self) -> str | None:
+        return self.health.current().reason
+
+    def _failed(self, exc: Exception) -> None:
+        if isinstance(exc, InsufficientFundsError):
+            reason = exc.message
+            self.health.funds(exc.balance_wei, None)
+        elif isinstance(exc, NansenError):
+            reason = exc.message
+        elif isinstance(exc, SQLAlchemyError):
+            reason = "database unavailable"
+            if self._lease is not None:
+                self._lease.release()  # the lock may have gone with the connection
+        else:  # a defect or an error nobody foresaw: keep its trace in the log, keep anchoring
+            reason = f"unexpected {type(exc).__name__}; see the issuer's log"
+            log.error("anchoring pipeline failed; it retries", exc_info=exc)
+        self._funds.recheck()
+        chain = self._chain.connected()
+        if chain is not None:
+            chain.sender.forget_nonce()  # another process or a reorg may have moved it
+        report = self.health.failed(reason)
+        log.warning("anchoring pipeline will retry (failure %d): %s", report.failures, reason)
+
+    def _check_funds(self) -> None:
+        """Also tells an idle pipeline whether the chain answers: a failure makes it due again."""
+        if self._funds.due():
+            balance, warning = self._funds.check(self._chain.get().sender)
+            if warning is not None and warning != self.health.current().warning:
+                log.warning("%s", warning)
+            self.health.funds(balance, warning)
 
     def _idle_seconds(self) -> float:
         """Sleep until the oldest queued credential's window closes (or a wake-up); while a window
@@ -141,9 +178,25 @@ class AnchoringPipeline:
     # -- one pass ----------------------------------------------------------------------------------
     def run_once(self) -> bool:
         self._purge_when_due()
-        busy = self._reconcile()
+        busy = self._after_new_head()
+        busy = self._reconcile() or busy
         busy = self._cut_batch() or busy
         return self._send_status_changes() or busy
+
+    def _after_new_head(self) -> bool:
+        """After a reorg (or on taking over): what the chain lost is queued to be sent again."""
+        chain = self._chain.get()
+        if not self._heads.reorganised(chain):
+            return False
+        chain.sender.forget_nonce()
+        with self._sessions() as session:
+            with session.no_autoflush:  # no write transaction (and no SQLite lock) while reading the chain
+                roots, statuses = self._reconciler.repair(session, chain)
+            if not roots and not statuses:
+                return False
+            with self._write_lock.held():
+                session.commit()
+        return True
 
     def _purge_when_due(self) -> None:
         now = self._clock()

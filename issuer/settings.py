@@ -36,7 +36,14 @@ class IssuerSettings(BaseSettings):
     retention_seconds: int = Field(default=0, ge=0)  # personal claims kept after delivery (default none)
     max_body_bytes: int = Field(default=64 * 1024, gt=1024)
     status_list_size: int = Field(default=1 << 20, ge=131_072, le=1 << 20)
+    # how long a status list token may be used (its ttl, and exp - iat): the time a revocation may
+    # take to reach verifiers that fetch the list, beyond the few seconds it takes to publish it
+    status_list_ttl_seconds: int = Field(default=30, ge=5, le=86_400)
     worker_enabled: bool = True
+    # /health warns when the chain account pays for fewer batches than this (0: never)
+    low_balance_batches: int = Field(default=200, ge=0)
+    # after a reorg, anchors and status changes this recent are compared with the chain and repaired
+    reorg_horizon_seconds: float = Field(default=3600, ge=0)
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> IssuerSettings:

@@ -18,25 +18,27 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
 class BodyLimitMiddleware:
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, *, max_bytes: int, path_limits: dict[str, int] | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.path_limits = path_limits or {}  # a few paths that take more (a photo upload)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.path_limits.get(scope.get("path", ""), self.max_bytes)
         headers = dict(scope.get("headers") or [])
         declared = headers.get(b"content-length")
-        if declared is not None and not _declared_within(declared, self.max_bytes):
-            await refuse_too_large(send, self.max_bytes)
+        if declared is not None and not _declared_within(declared, limit):
+            await refuse_too_large(send, limit)
             return
         if declared is None and scope.get("method") not in _BODILESS:
             # a streamed body of unknown length is read here, up to the limit, before the app sees
             # any of it (frameworks turn errors raised while they read a body into other answers)
-            read = await read_within(receive, self.max_bytes)
+            read = await read_within(receive, limit)
             if read is None:
-                await refuse_too_large(send, self.max_bytes)
+                await refuse_too_large(send, limit)
                 return
             receive = replay(read, receive)
         await self.app(scope, receive, send)

@@ -10,7 +10,8 @@ on. Edges map them to HTTP problem details or CLI exit codes; the core never doe
     ├── ConfigurationError        settings, deployment files, keystores
     ├── ChainError                see nansen.chain.errors (RPC, transactions, reverts)
     ├── CryptoError               see nansen.crypto.errors (keys, JWS)
-    ├── CredentialError           see nansen.sdjwt.errors and nansen.credential (formats, verification)
+    ├── CredentialError           see nansen.sdjwt.errors, nansen.credential (formats, verification)
+    │                             and nansen.offline_transport (offline QR frames)
     ├── MerkleError               see nansen.merkle
     └── StatusListError           see nansen.status
 """

@@ -18,6 +18,11 @@ class QrCode:
         self._code.add_data(data)
         self._code.make(fit=True)
 
+    @property
+    def version(self) -> int:
+        """The QR version (1-40) the data needed: 17 + 4 * version modules a side."""
+        return int(self._code.version)
+
     def png(self, *, box_size: int = 6) -> bytes:
         self._code.box_size = box_size
         buffer = io.BytesIO()

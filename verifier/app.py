@@ -12,7 +12,7 @@ from nansen.asgi_limits import BodyLimitMiddleware
 from nansen.chain.artifacts import CONTRACT_NAMES, load_artifact
 from nansen.credential.trust import TrustSource
 from nansen.credential.verification import VerificationPolicy
-from verifier import problems
+from verifier import problems, web
 from verifier.chain_link import ChainLink, StaticLink, TrustLink
 from verifier.deps import ServiceState
 from verifier.fast_path import VerifierApp
@@ -63,6 +63,7 @@ def create_app(settings: VerifierSettings, *, trust: TrustSource | None = None) 
                 officers=officers,
                 metrics=VerifierMetrics(),
             )
+            app.state.console = web.open_console(settings)
             yield
         finally:
             if chain is not None:
@@ -81,9 +82,12 @@ def create_app(settings: VerifierSettings, *, trust: TrustSource | None = None) 
     problems.install(app)
     for module in (requests, wallet, offline, health):
         app.include_router(module.router)
+    web.install(app)
 
     app.add_middleware(LatencyMiddleware)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimitMiddleware, max_bytes=settings.max_body_bytes, path_limits=web.PHOTO_UPLOAD_LIMITS
+    )
     return app
 
 

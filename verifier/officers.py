@@ -8,8 +8,6 @@ file atomically, under a lock, so a reader never sees half a file and two writer
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import hashlib
 import hmac
 import json
@@ -17,15 +15,15 @@ import logging
 import os
 import re
 import secrets
-import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, cast
 
 from nansen.errors import ConfigurationError
+from verifier.json_file import exclusive, replace
 
 Role = Literal["officer", "admin"]
 ROLES: tuple[Role, ...] = ("officer", "admin")
@@ -43,7 +41,7 @@ class Officer:
     role: Role
 
 
-def _hash(token: str) -> str:
+def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -123,50 +121,39 @@ class OfficerDirectory:
                 self._signature = _signature(self._path)
 
     def authenticate(self, token: str) -> Officer | None:
+        return self.officer_by_digest(token_digest(token))
+
+    def add(self, name: str, role: Role = "officer") -> str:
+        """Adds an officer and returns the token (shown once; only its hash is kept)."""
+        token = secrets.token_urlsafe(32)
+        with exclusive(self._path):
+            entries, _ = _read(self._path)
+            entries.append({"name": name, "role": role, "token_sha256": token_digest(token)})
+            replace(self._path, json.dumps(entries, indent=2) + "\n")
+        self.reload()
+        return token
+
+    def officer_by_digest(self, digest: str) -> Officer | None:
+        """The officer whose token hashes to ``digest`` (a console session keeps only the hash)."""
         self._refresh()
-        digest = _hash(token)
         for known, officer in self._by_hash.items():
             if hmac.compare_digest(known, digest):
                 return officer
         return None
 
-    def add(self, name: str, role: Role = "officer") -> str:
-        """Adds an officer and returns the token (shown once; only its hash is kept)."""
-        token = secrets.token_urlsafe(32)
-        self._path.parent.mkdir(parents=True, exist_ok=True)
-        with self._exclusive():
+    def listing(self) -> list[tuple[str, Officer]]:
+        """Every officer with a public handle (a prefix of the token's hash, not a secret)."""
+        entries, _ = _read(self._path)
+        return [(e["token_sha256"][:16], Officer(e["name"], e["role"])) for e in entries]
+
+    def remove(self, handle: str) -> Officer | None:
+        """Removes the officer with this handle; returns who it was, or None if there was none."""
+        with exclusive(self._path):
             entries, _ = _read(self._path)
-            entries.append({"name": name, "role": role, "token_sha256": _hash(token)})
-            self._replace(json.dumps(entries, indent=2) + "\n")
+            kept = [e for e in entries if e["token_sha256"][:16] != handle]
+            if len(kept) == len(entries):
+                return None
+            gone = next(e for e in entries if e["token_sha256"][:16] == handle)
+            replace(self._path, json.dumps(kept, indent=2) + "\n")
         self.reload()
-        return token
-
-    @contextlib.contextmanager
-    def _exclusive(self) -> Iterator[None]:
-        """Serialises writers (several add-officer runs) on a lock file beside officers.json."""
-        lock_path = self._path.with_name(self._path.name + ".lock")
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            yield
-        finally:
-            os.close(fd)  # closing releases the lock
-
-    def _replace(self, text: str) -> None:
-        """Temp file (mode 0600), fsync, rename over the old file, fsync the folder."""
-        directory = self._path.parent
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{self._path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, self._path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        dir_fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+        return Officer(gone["name"], gone["role"])

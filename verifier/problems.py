@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from nansen.errors import NansenError
 
 log = logging.getLogger("nansen.verifier")
+WALLET_PREFIX = "/wallet/"  # OpenID4VP's wallet-facing endpoints answer as OAuth does (RFC 6749 §5.2)
 
 
 def problem(status: int, title: str, detail: str, **extra: object) -> JSONResponse:
@@ -24,6 +25,15 @@ def install(app: FastAPI) -> None:
     async def invalid_body(request: Request, exc: RequestValidationError) -> JSONResponse:
         fields = [".".join(str(p) for p in err.get("loc", ()) if p != "body") for err in exc.errors()]
         # the error text names fields only; never echo values (they may be personal data)
+        if request.url.path.startswith(WALLET_PREFIX):  # wallets read OAuth error objects
+            return JSONResponse(
+                {
+                    "error": "invalid_request",
+                    "error_description": f"Invalid or missing fields: {', '.join(fields)}",
+                },
+                status_code=400,
+                headers={"Cache-Control": "no-store"},
+            )
         return problem(
             422, "Invalid request", f"Invalid or missing fields: {', '.join(fields)}", fields=fields
         )

@@ -97,5 +97,11 @@ def refusal(reason: str, detail: str) -> dict[str, Any]:
     }
 
 
+def outcome_without_presentation(reason: str, detail: str) -> dict[str, Any]:
+    """A result for a request the wallet answered with an error (OpenID4VP 1.0 §8.5): nothing was
+    presented, so nothing is known about any credential; "unknown", with the reason."""
+    return {**refusal(reason, detail), "verdict": Verdict.UNKNOWN.value}
+
+
 def single_query(stored_query: dict[str, Any]) -> CredentialQuery:
     return parse_query(stored_query).credentials[0]

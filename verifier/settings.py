@@ -39,6 +39,8 @@ class VerifierSettings(BaseSettings):
     max_body_bytes: int = Field(default=64 * 1024, gt=1024)
     kb_max_age_seconds: int = Field(default=300, gt=0)
     clock_skew_seconds: int = Field(default=60, ge=0)
+    # the officer console: a session ends after this long without a page being opened
+    console_idle_timeout_seconds: int = Field(default=900, ge=60, le=12 * 3600)
 
     @model_validator(mode="after")
     def _production_needs_https(self) -> VerifierSettings:
@@ -57,3 +59,12 @@ class VerifierSettings(BaseSettings):
     @property
     def officers_file(self) -> Path:
         return self.data_dir / "officers.json"
+
+    @property
+    def presets_file(self) -> Path:
+        return self.data_dir / "presets.json"
+
+    @property
+    def console_secret_file(self) -> Path:
+        """The key that signs console session cookies, created on first start (shared by workers)."""
+        return self.data_dir / "console-session.key"

@@ -161,6 +161,17 @@ class StateStore:
             )
             return cursor.rowcount == 1
 
+    def has_result(self, request_id: str) -> bool:
+        """Whether an unexpired result waits for this request (it is not read, so not deleted)."""
+        row = (
+            self._connect()
+            .execute(
+                "SELECT 1 FROM results WHERE request_id = ? AND expires_at >= ?", (request_id, self._clock())
+            )
+            .fetchone()
+        )
+        return row is not None
+
     def put_result(self, request_id: str, body: dict[str, Any], ttl: float) -> None:
         with self._writing() as db:
             db.execute(

@@ -8,17 +8,25 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
+import click
 import typer
-from rich.console import Console
 
+from wallet_cli import terminal
 from wallet_cli.commands import backup as backup_commands
 from wallet_cli.commands import manage
 from wallet_cli.context import Context, default_data_dir
 from wallet_cli.errors import EXIT_CODES_HELP, ExitCode, WalletError
-from wallet_cli.i18n import set_language
+from wallet_cli.i18n import _, set_language
 from wallet_cli.settings import load_settings
 
 F = TypeVar("F", bound=Callable[..., None])
+
+
+def _unexpected() -> str:
+    return _(
+        "The wallet stopped on an unexpected error ({kind}). Your credentials are kept. Please report "
+        "this to the organisation that gave you the wallet."
+    )
 
 
 def guarded(command: F) -> F:
@@ -29,8 +37,14 @@ def guarded(command: F) -> F:
         try:
             command(*args, **kwargs)
         except WalletError as exc:
-            typer.echo(exc.message, err=True)
+            terminal.error(exc.lines)
             raise typer.Exit(int(exc.code)) from None
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise  # usage errors and Ctrl-C: click reports them with their own codes
+        except Exception as exc:  # a defect: still one message and an exit code, never a traceback
+            # only the error's kind: its text may hold a claim value or a passphrase prompt answer
+            terminal.error([_unexpected().format(kind=type(exc).__name__)])
+            raise typer.Exit(int(ExitCode.ERROR)) from None
 
     return run  # type: ignore[return-value]
 
@@ -55,7 +69,7 @@ def main_options(
 ) -> None:
     set_language(lang)  # first, so a settings error is already in the holder's language
     settings = load_settings()
-    ctx.obj = Context(data_dir or default_data_dir(settings), Console(stderr=False, soft_wrap=True), settings)
+    ctx.obj = Context(data_dir or default_data_dir(settings), terminal.Terminal(), settings)
 
 
 @app.command()

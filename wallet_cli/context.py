@@ -1,20 +1,19 @@
-"""Per-run context: settings, data directory, passphrases, console (right-to-left aware), JSON output."""
+"""Per-run context: settings, data directory, passphrases, and the terminal (wallet_cli.terminal)."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pydantic import SecretStr
-from rich.console import Console
 
 from wallet_cli.errors import ExitCode, WalletError
-from wallet_cli.i18n import _, is_rtl
+from wallet_cli.i18n import _
 from wallet_cli.settings import WalletSettings
 from wallet_cli.store.vault import DamagedData, WrongPassphrase
 from wallet_cli.store.wallet import Wallet
+from wallet_cli.terminal import Terminal
 
 
 def default_data_dir(settings: WalletSettings) -> Path:
@@ -28,16 +27,19 @@ def default_data_dir(settings: WalletSettings) -> Path:
 @dataclass
 class Context:
     data_dir: Path
-    console: Console
+    terminal: Terminal
     settings: WalletSettings
 
     def say(self, text: str) -> None:
-        # Arabic: mark the line right-to-left so terminals that honour it lay it out correctly.
-        # No markup: claim values come from the credential, and "[...]" must print as it is.
-        self.console.print(("\u202b" + text + "\u202c") if is_rtl() else text, highlight=False, markup=False)
+        """One line for the holder; text from outside in it is neutralised there (never here)."""
+        self.terminal.say(text)
 
     def emit_json(self, value: Any) -> None:
-        print(json.dumps(value, ensure_ascii=False, indent=2))
+        self.terminal.json(value)
+
+    def show_code(self, drawing: str) -> None:
+        """A QR code the wallet drew."""
+        self.terminal.code(drawing)
 
     def passphrase(self, *, confirm: bool = False, prompt: str | None = None) -> str:
         """The wallet's passphrase (NANSEN_WALLET_PASSPHRASE, else asked)."""

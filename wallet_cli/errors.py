@@ -7,6 +7,7 @@ Exit codes (also in `nansen-wallet --help`):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import IntEnum
 
 
@@ -30,7 +31,11 @@ EXIT_CODES_HELP = (
 
 
 class WalletError(Exception):
-    def __init__(self, message: str, code: ExitCode = ExitCode.ERROR) -> None:
-        super().__init__(message)
-        self.message = message
+    """``message`` is one line, or the lines of a longer message: text from outside inside a line
+    can never start a line of its own (wallet_cli.terminal shows a newline in it as a symbol)."""
+
+    def __init__(self, message: str | Sequence[str], code: ExitCode = ExitCode.ERROR) -> None:
+        self.lines = (message,) if isinstance(message, str) else tuple(message)
+        self.message = "\n".join(self.lines)
+        super().__init__(self.message)
         self.code = code

@@ -49,13 +49,11 @@ def load_settings() -> WalletSettings:
     except SettingsError as exc:
         problems = [f"  {exc}"]
     raise WalletError(
-        "\n".join(
-            [
-                _("Some wallet settings are not valid:"),
-                *problems,
-                _("Correct or remove these environment variables and try again."),
-            ]
-        ),
+        [
+            _("Some wallet settings are not valid:"),
+            *problems,
+            _("Correct or remove these environment variables and try again."),
+        ],
         ExitCode.USAGE,
     )
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, HTTPException, Request, Response
 from fastapi.responses import JSONResponse
 
-from issuer.deps import StateDep
+from issuer.deps import IssuerState, StateDep
+from issuer.http_cache import cached_json
+from issuer.key_history import REFRESH_SECONDS as KEYS_REFRESH_SECONDS
+from issuer.key_history import KeysUnavailableError
 from issuer.wallet_answers import (
     access_token_from,
     credential_answer,
@@ -21,8 +24,15 @@ from nansen.openid4vci.offer import PRE_AUTHORIZED_GRANT
 router = APIRouter(tags=["openid4vci"])
 
 
+METADATA_MAX_AGE = 60
+
+
 @router.get("/.well-known/openid-credential-issuer")
-def issuer_metadata(state: StateDep) -> dict[str, Any]:
+def issuer_metadata(request: Request, state: StateDep) -> Response:
+    return cached_json(request, _issuer_metadata(state), max_age=METADATA_MAX_AGE)
+
+
+def _issuer_metadata(state: IssuerState) -> dict[str, Any]:
     base = state.flow.credential_issuer
     return {
         "credential_issuer": base,
@@ -48,31 +58,34 @@ def issuer_metadata(state: StateDep) -> dict[str, Any]:
 
 
 @router.get("/.well-known/oauth-authorization-server")
-def authorization_server_metadata(state: StateDep) -> dict[str, Any]:
+def authorization_server_metadata(request: Request, state: StateDep) -> Response:
     base = state.flow.credential_issuer
-    return {
+    document = {
         "issuer": base,
         "token_endpoint": f"{base}/token",
         "grant_types_supported": [PRE_AUTHORIZED_GRANT],
         "pre-authorized_grant_anonymous_access_supported": True,
     }
+    return cached_json(request, document, max_age=METADATA_MAX_AGE)
 
 
 @router.get("/.well-known/jwt-vc-issuer")
-def jwt_vc_issuer(state: StateDep) -> dict[str, Any]:
-    key = state.flow.signing_key
-    return {
-        "issuer": state.settings.issuer_id,
-        "jwks": {"keys": [{**key.key.public_key().jwk(), "kid": key.kid, "alg": "ES256", "use": "sig"}]},
-    }
+def jwt_vc_issuer(request: Request, state: StateDep) -> Response:
+    """SD-JWT VC issuer metadata: every key whose credentials may still be valid (issuer.key_history)."""
+    try:
+        keys = state.keys.published()
+    except KeysUnavailableError as exc:
+        raise HTTPException(503, exc.user_message, headers={"Retry-After": "5"}) from exc
+    document = {"issuer": state.settings.issuer_id, "jwks": {"keys": keys}}
+    return cached_json(request, document, max_age=int(KEYS_REFRESH_SECONDS))
 
 
 @router.get("/type-metadata/{type_id}")
-def type_metadata(type_id: str, state: StateDep) -> dict[str, Any]:
+def type_metadata(type_id: str, request: Request, state: StateDep) -> Response:
     kind = state.types.get(type_id)
     if kind is None:
-        raise invalid_request("unknown credential type")
-    return kind.type_metadata()
+        raise HTTPException(404, "No credential type of that name.")
+    return cached_json(request, kind.type_metadata(), max_age=METADATA_MAX_AGE)
 
 
 @router.post("/token")

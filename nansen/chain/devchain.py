@@ -15,10 +15,12 @@ import socket
 import subprocess
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from nansen.endpoint_url import is_loopback_host
 from nansen.errors import ChainError, ConfigurationError
 
 DEV_CHAIN_ID = 31337
@@ -61,8 +63,17 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _is_loopback_http(url: str) -> bool:
+    """Parsed, not prefix-matched: ``http://127.0.0.1.evil.example`` is not this machine."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme == "http" and "@" not in parts.netloc and is_loopback_host(parts.hostname or "")
+
+
 def _post(rpc_url: str, method: str, params: list[object], timeout: float) -> dict[str, object]:
-    if not rpc_url.startswith(("http://127.0.0.1", "http://localhost")):
+    if not _is_loopback_http(rpc_url):
         raise ConfigurationError(f"dev chain helpers only talk to a loopback node, not {rpc_url}")
     body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}).encode()
     request = urllib.request.Request(rpc_url, body, {"Content-Type": "application/json"})  # noqa: S310

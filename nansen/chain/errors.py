@@ -9,11 +9,15 @@
     ├── ContractRevertedError     a call or transaction reverted with a named custom error
     ├── TransactionFailedError    a mined transaction failed (status 0) — carries the tx hash
     ├── TransactionTimeoutError   no receipt in time — carries the tx hash; nothing is dropped
+    ├── TransactionDroppedError   the node no longer knows a sent transaction (a reorg, an eviction)
+    ├── InsufficientFundsError    the sending account cannot pay for the transaction's gas
+    ├── TransactionRejectedError  the node refused a signed transaction (nonce taken, underpriced...)
     └── StatusUpdateError         a status update that cannot be encoded (before anything is sent)
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from nansen.errors import ChainError
@@ -82,6 +86,54 @@ class TransactionTimeoutError(ChainError):
             ),
         )
         self.tx_hash = tx_hash
+
+
+class TransactionDroppedError(ChainError):
+    def __init__(self, tx_hash: str) -> None:
+        super().__init__(
+            f"transaction {tx_hash} was dropped (reorganised away or evicted) before it was mined",
+            user_message=f"The transaction {tx_hash} was dropped by the chain; send it again.",
+        )
+        self.tx_hash = tx_hash
+
+
+class InsufficientFundsError(ChainError):
+    """The sending account holds less than the transaction's gas limit times its fee cap."""
+
+    def __init__(self, *, address: str, chain_id: int, balance_wei: int, needed_wei: int) -> None:
+        held = "no ETH" if balance_wei == 0 else f"{format_eth(balance_wei)} ETH"
+        super().__init__(
+            f"account {address} has {held} on chain {chain_id}, needs about {format_eth(needed_wei)} ETH "
+            "for the next transaction; fund it",
+            user_message=(
+                f"account {address} has {held} on chain {chain_id}; fund it (about "
+                f"{format_eth(needed_wei)} ETH for this transaction; on a dev chain: "
+                f"`nansen dev fund {address}`)"
+            ),
+        )
+        self.address = address
+        self.chain_id = chain_id
+        self.balance_wei = balance_wei
+        self.needed_wei = needed_wei
+
+
+class TransactionRejectedError(ChainError):
+    """The node refused a signed transaction: its nonce was taken, it was underpriced, it was known."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(
+            f"the node refused the transaction: {detail}",
+            user_message=f"The blockchain node refused the transaction: {detail}.",
+        )
+
+
+def format_eth(wei: int) -> str:
+    """An amount for people: two significant digits, no exponent (0.0003, 0.012, 1.5, 1200)."""
+    eth = Decimal(wei).scaleb(-18)
+    if eth == 0 or eth >= 100:
+        return f"{eth:.0f}"
+    text = format(Decimal(f"{eth:.2g}"), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _show(value: Any) -> str:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from eth_utils.address import to_checksum_address
+from eth_utils.crypto import keccak
 from web3.exceptions import ContractLogicError, Web3Exception
 
 from nansen.chain.artifacts import load_artifact
@@ -71,6 +72,24 @@ class Registry:
             valid_until=int(raw["validUntil"]),
             retired_at=int(raw["retiredAt"]),
         )
+
+    def keys_of(self, issuer: str) -> list[SigningKeyRecord]:
+        """Every signing key the issuer ever registered, in registration order, each as it stands now
+        (a retirement is read from the registry, not from the events)."""
+        topic = keccak(text="KeyAdded(address,bytes32,bytes,uint64,uint64)").hex()
+        logs = self.connection.rpc(
+            "eth_getLogs",
+            [
+                {
+                    "fromBlock": hex(self.deployment.block_number),
+                    "toBlock": "latest",
+                    "address": self.deployment.issuer_registry,
+                    "topics": ["0x" + topic, "0x" + bytes.fromhex(issuer[2:]).rjust(32, b"\0").hex()],
+                }
+            ],
+        )
+        kids = [bytes.fromhex(log["topics"][2][2:]) for log in logs]
+        return [self.signing_key(issuer, kid) for kid in dict.fromkeys(kids)]
 
     def is_key_valid_at(self, issuer: str, kid: bytes, timestamp: int) -> bool:
         return bool(self._call(self.issuer_registry, "isKeyValidAt", issuer, kid, timestamp))

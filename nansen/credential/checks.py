@@ -1,42 +1,20 @@
-"""Maps SD-JWT error reasons to the check they belong to."""
+"""Which check an SD-JWT error counts against: the part of the SD-JWT it names."""
 
 from __future__ import annotations
 
 from nansen.credential.result import CheckName
+from nansen.sdjwt.errors import Part, SdJwtError
 
-_BY_REASON: dict[str, CheckName] = {
-    **dict.fromkeys(
-        (
-            "disclosure_unreferenced",
-            "disclosure_duplicate",
-            "digest_duplicate",
-            "claim_name_forbidden",
-            "claim_overwrite",
-            "too_many_disclosures",
-            "too_deep",
-        ),
-        CheckName.DISCLOSURES,
-    ),
-    **dict.fromkeys(("expired", "not_yet_valid", "iat_in_future"), CheckName.VALIDITY_PERIOD),
-    **dict.fromkeys(
-        (
-            "cnf_missing",
-            "kb_missing",
-            "kb_unexpected",
-            "kb_typ_invalid",
-            "kb_signature_invalid",
-            "kb_aud_mismatch",
-            "kb_nonce_mismatch",
-            "kb_stale",
-            "kb_iat_in_future",
-            "sd_hash_mismatch",
-        ),
-        CheckName.KEY_BINDING,
-    ),
-    "issuer_key_unknown": CheckName.ISSUER_TRUST,
+_BY_PART: dict[Part, CheckName] = {
+    Part.ISSUER_JWT: CheckName.SIGNATURE,
+    Part.ISSUER_KEY: CheckName.ISSUER_TRUST,
+    Part.DISCLOSURES: CheckName.DISCLOSURES,
+    Part.VALIDITY: CheckName.VALIDITY_PERIOD,
+    Part.KEY_BINDING: CheckName.KEY_BINDING,
 }
 
 
-def check_for_reason(reason: str) -> CheckName:
-    """Format, header and signature failures (and anything unlisted) count against the signature."""
-    return _BY_REASON.get(reason, CheckName.SIGNATURE)
+def check_for(error: SdJwtError) -> CheckName:
+    """An error no step located (none should reach here) counts against the issuer JWT's signature
+    check: the envelope, whose failure an officer reads as "this is not a credential"."""
+    return _BY_PART[error.part] if error.part is not None else CheckName.SIGNATURE

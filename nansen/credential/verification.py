@@ -16,7 +16,7 @@ from typing import Any
 
 from nansen.chain.records import CredentialStatus, IssuerRecord, SigningKeyRecord
 from nansen.credential.anchor import ANCHOR_CLAIM, AnchorClaimError, content_leaf, prove_anchor
-from nansen.credential.checks import check_for_reason
+from nansen.credential.checks import check_for
 from nansen.credential.result import (
     NOT_REQUESTED,
     PASSED,
@@ -125,7 +125,7 @@ class CredentialVerifier:
             verified = run(self._resolver(resolved, fresh), int(self._clock()))
         except SdJwtError as exc:
             cause = exc.__cause__ if isinstance(exc.__cause__, _IssuerLookupError) else None
-            failed = cause.check if cause else Check(check_for_reason(exc.reason), Outcome.FAILED, exc.reason)
+            failed = cause.check if cause else Check(check_for(exc), Outcome.FAILED, exc.reason)
             return self._early_result(failed, resolved, chain_freshness, key_binding)
         checks = [
             PASSED[CheckName.SIGNATURE],
@@ -202,7 +202,10 @@ class CredentialVerifier:
         if issuer.suspended:
             return Check(CheckName.ISSUER_TRUST, Outcome.FAILED, "issuer_suspended")
         iat = payload.get("iat")
-        if not isinstance(iat, int) or not key.valid_at(iat):
+        if not isinstance(iat, int) or isinstance(iat, bool):
+            # the key's validity at issuance cannot be judged without an integer issuance time
+            return Check(CheckName.ISSUER_TRUST, Outcome.FAILED, "iat_missing")
+        if not key.valid_at(iat):
             return Check(CheckName.ISSUER_TRUST, Outcome.FAILED, "key_not_valid_at_issuance")
         if not fresh:
             return Check(CheckName.ISSUER_TRUST, Outcome.UNKNOWN, "mirror_stale")

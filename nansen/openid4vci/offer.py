@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
+from nansen.endpoint_url import is_secure_endpoint
 from nansen.openid4vci.errors import invalid_request
 
 PRE_AUTHORIZED_GRANT = "urn:ietf:params:oauth:grant-type:pre-authorized_code"
@@ -64,10 +65,11 @@ def parse_offer(unverified: str | Mapping[str, Any]) -> CredentialOffer:
     if not isinstance(body, Mapping):
         raise invalid_request("the credential offer is not a JSON object")
     issuer, ids = body.get("credential_issuer"), body.get("credential_configuration_ids")
-    if not isinstance(issuer, str) or not issuer.startswith(
-        ("https://", "http://127.0.0.1", "http://localhost")
-    ):
-        raise invalid_request("the offer's credential_issuer must be an https URL")
+    if not isinstance(issuer, str) or not is_secure_endpoint(issuer):
+        raise invalid_request(
+            "the offer's credential_issuer must be an https URL (plain http only to this machine), "
+            "without user name"
+        )
     if not isinstance(ids, list) or not ids or not all(isinstance(i, str) for i in ids):
         raise invalid_request("the offer names no credential configuration")
     grants = body.get("grants")

@@ -62,6 +62,8 @@ def verify_proof_jwt(
     if not isinstance(iat, int) or iat > now + clock_skew or iat < now - max_age - clock_skew:
         raise invalid_proof("the key proof's iat is missing, in the future or too old")
     nonce = claims.get("nonce")
+    if nonce is None:  # OpenID4VCI 1.0 §8.3.1.2: a proof without c_nonce is invalid_proof
+        raise invalid_proof("the key proof has no nonce; put a fresh c_nonce from the nonce endpoint in it")
     if not isinstance(nonce, str) or not consume_nonce(nonce):
         raise invalid_nonce("the key proof's nonce is unknown, expired or used; get a fresh c_nonce")
     return key

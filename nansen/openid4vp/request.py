@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+from nansen.endpoint_url import is_secure_endpoint
 from nansen.openid4vp.dcql import DcqlQuery, parse_query
 from nansen.openid4vp.errors import PresentationProtocolError
 
@@ -94,8 +95,10 @@ def parse_request_parameters(unverified: Mapping[str, Any]) -> PresentationReque
     client_id, response_uri = text("client_id"), text("response_uri")
     if client_id != CLIENT_ID_PREFIX + response_uri:
         raise PresentationProtocolError("client_id must be redirect_uri: followed by the response_uri")
-    if not response_uri.startswith(("https://", "http://127.0.0.1", "http://localhost")):
-        raise PresentationProtocolError("the response_uri must use https")
+    if not is_secure_endpoint(response_uri):
+        raise PresentationProtocolError(
+            "the response_uri must be an https URL (plain http only to this machine), without user name"
+        )
     raw_query = unverified.get("dcql_query")
     try:
         dcql = json.loads(raw_query) if isinstance(raw_query, str) else raw_query

@@ -9,7 +9,7 @@ from nansen.crypto.b64 import sha256_b64url
 from nansen.crypto.jws import UnverifiedJws
 from nansen.crypto.native import native
 from nansen.sdjwt.disclosures import Disclosure
-from nansen.sdjwt.errors import MalformedError, TooLargeError, TooManyDisclosuresError
+from nansen.sdjwt.errors import MalformedError, Part, TooLargeError, TooManyDisclosuresError
 
 if TYPE_CHECKING:  # policy imports issuance, which imports this module
     from nansen.sdjwt.policy import Limits
@@ -64,7 +64,9 @@ def split(unverified: Any, *, max_bytes: int, max_disclosures: int) -> Unverifie
         raise TooManyDisclosuresError(f"more than {max_disclosures} disclosures")
     disclosures = parts[1:-1]
     if not all(disclosures):
-        raise MalformedError("an SD-JWT must not contain an empty disclosure ('~~')")
+        raise MalformedError("an SD-JWT must not contain an empty disclosure ('~~')").located(
+            Part.DISCLOSURES
+        )
     kb = parts[-1] or None
     head = unverified[: len(unverified) - len(parts[-1])]
     return UnverifiedParts(parts[0], disclosures, kb, head)

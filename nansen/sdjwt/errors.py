@@ -1,5 +1,10 @@
 """Errors of SD-JWT issuance, presentation and verification (RFC 9901, SD-JWT VC).
 
+Each error also names the ``part`` of the SD-JWT it concerns (``Part``): a verifier reports the
+failing part to an officer, and a reason code alone can belong to several parts (a KB-JWT and a
+disclosure can both be ``malformed`` or ``too_deep``). Errors that can only concern one part carry
+it on their class; the others are located by the verification step that raised them.
+
 ::
 
     CredentialError                      (nansen.errors)
@@ -39,14 +44,34 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+from typing import Self
+
 from nansen.errors import CredentialError
+
+
+class Part(StrEnum):
+    """The part of an SD-JWT a failure concerns."""
+
+    ISSUER_JWT = "issuer_jwt"  # the issuer-signed JWT: format, header, signature, profile claims
+    ISSUER_KEY = "issuer_key"  # finding the issuer's key
+    DISCLOSURES = "disclosures"  # the disclosures, the digests that reference them, _sd_alg
+    VALIDITY = "validity"  # exp, nbf, iat of the credential
+    KEY_BINDING = "key_binding"  # cnf and the KB-JWT
 
 
 class SdJwtError(CredentialError):
     """An SD-JWT could not be issued, presented or verified. ``reason`` is a stable code."""
 
     reason = "invalid"
+    part: Part | None = None  # None until the step that raised it says where (``located``)
     default_user_message = "The credential could not be verified."
+
+    def located(self, part: Part) -> Self:
+        """This error, in ``part`` unless it already names one (its class's, or a closer step's)."""
+        if self.part is None:
+            self.part = part
+        return self
 
 
 class MalformedError(SdJwtError):
@@ -67,6 +92,7 @@ class TooLargeError(SdJwtError):
 
 class TooManyDisclosuresError(SdJwtError):
     reason = "too_many_disclosures"
+    part = Part.DISCLOSURES
 
 
 class TooDeepError(SdJwtError):
@@ -85,16 +111,19 @@ class HeaderForbiddenError(SdJwtError):
 
 class TypInvalidError(SdJwtError):
     reason = "typ_invalid"
+    part = Part.ISSUER_JWT
 
 
 class SdAlgUnsupportedError(SdJwtError):
     reason = "sd_alg_unsupported"
+    part = Part.DISCLOSURES
 
 
 class IssuerKeyUnknownError(SdJwtError):
     """The issuer key resolver could not provide a key for this header and payload."""
 
     reason = "issuer_key_unknown"
+    part = Part.ISSUER_KEY
 
 
 class SignatureInvalidError(SdJwtError):
@@ -103,22 +132,27 @@ class SignatureInvalidError(SdJwtError):
 
 class DisclosureUnreferencedError(SdJwtError):
     reason = "disclosure_unreferenced"
+    part = Part.DISCLOSURES
 
 
 class DisclosureDuplicateError(SdJwtError):
     reason = "disclosure_duplicate"
+    part = Part.DISCLOSURES
 
 
 class DigestDuplicateError(SdJwtError):
     reason = "digest_duplicate"
+    part = Part.DISCLOSURES
 
 
 class ClaimNameForbiddenError(SdJwtError):
     reason = "claim_name_forbidden"
+    part = Part.DISCLOSURES
 
 
 class ClaimOverwriteError(SdJwtError):
     reason = "claim_overwrite"
+    part = Part.DISCLOSURES
 
 
 class ClaimMissingError(SdJwtError):
@@ -128,56 +162,69 @@ class ClaimMissingError(SdJwtError):
 class ExpiredError(SdJwtError):
     reason = "expired"
     default_user_message = "The credential has expired."
+    part = Part.VALIDITY
 
 
 class NotYetValidError(SdJwtError):
     reason = "not_yet_valid"
+    part = Part.VALIDITY
 
 
 class IatInFutureError(SdJwtError):
     reason = "iat_in_future"
+    part = Part.VALIDITY
 
 
 class HolderKeyMissingError(SdJwtError):
     """Key binding is required but the issuer-signed payload has no usable ``cnf.jwk``."""
 
     reason = "cnf_missing"
+    part = Part.KEY_BINDING
 
 
 class KbMissingError(SdJwtError):
     reason = "kb_missing"
+    part = Part.KEY_BINDING
 
 
 class KbUnexpectedError(SdJwtError):
     reason = "kb_unexpected"
+    part = Part.KEY_BINDING
 
 
 class KbTypInvalidError(SdJwtError):
     reason = "kb_typ_invalid"
+    part = Part.KEY_BINDING
 
 
 class KbSignatureInvalidError(SdJwtError):
     reason = "kb_signature_invalid"
+    part = Part.KEY_BINDING
 
 
 class KbAudMismatchError(SdJwtError):
     reason = "kb_aud_mismatch"
+    part = Part.KEY_BINDING
 
 
 class KbNonceMismatchError(SdJwtError):
     reason = "kb_nonce_mismatch"
+    part = Part.KEY_BINDING
 
 
 class KbStaleError(SdJwtError):
     reason = "kb_stale"
+    part = Part.KEY_BINDING
 
 
 class KbIatInFutureError(SdJwtError):
     reason = "kb_iat_in_future"
+    part = Part.KEY_BINDING
 
 
 class SdHashMismatchError(SdJwtError):
     reason = "sd_hash_mismatch"
+    part = Part.KEY_BINDING
 
 
 class IssuanceError(SdJwtError):

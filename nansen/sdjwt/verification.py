@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
 from nansen.crypto.jsonstrict import loads_strict
-from nansen.crypto.jws import ContentDigest, check_header, parse_compact, verify_signature
+from nansen.crypto.jws import ContentDigest, UnverifiedJws, check_header, parse_compact, verify_signature
 from nansen.crypto.keys import PublicKey
 from nansen.errors import CryptoError, NansenError
 from nansen.sdjwt.compact import UnverifiedParts, read_parts
@@ -27,6 +27,7 @@ from nansen.sdjwt.errors import (
     KbMissingError,
     KbUnexpectedError,
     MalformedError,
+    Part,
     SdAlgUnsupportedError,
     SdJwtError,
     TypInvalidError,
@@ -64,6 +65,39 @@ def _verify_core(
     limits: Limits,
     profile: Profile,
 ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any], tuple[ClaimPath, ...], ContentDigest]:
+    # each step locates its errors (a bare "malformed" or "too_deep" could be any part's); a try
+    # costs nothing on the hot path until something raises
+    try:
+        parsed, payload, key = _issuer_jwt(parts, issuer_key_resolver, limits, profile)
+        try:
+            digest = verify_signature(parsed, key)
+        except CryptoError as exc:
+            raise translate(exc, where="issuer JWT") from exc
+    except SdJwtError as exc:
+        exc.located(Part.ISSUER_JWT)
+        raise
+    try:
+        claims, paths = _disclosed(parts, parsed.payload, payload, limits, profile)
+    except SdJwtError as exc:
+        exc.located(Part.DISCLOSURES)
+        raise
+    try:
+        check_times(claims, now=now, clock_skew=clock_skew, profile=profile)
+    except SdJwtError as exc:
+        exc.located(Part.VALIDITY)
+        raise
+    try:
+        check_vct(payload, profile)
+    except SdJwtError as exc:
+        exc.located(Part.ISSUER_JWT)
+        raise
+    return claims, parsed.header, payload, paths, digest
+
+
+def _issuer_jwt(
+    parts: UnverifiedParts, issuer_key_resolver: IssuerKeyResolver, limits: Limits, profile: Profile
+) -> tuple[UnverifiedJws, dict[str, Any], PublicKey]:
+    """The issuer JWT parsed and its header checked, its unverified payload, the issuer's key."""
     try:
         parsed = parts.parsed_jwt or parse_compact(parts.jwt, max_bytes=limits.max_bytes)
         check_header(parsed.header)
@@ -88,11 +122,13 @@ def _verify_core(
         raise
     except NansenError as exc:
         raise IssuerKeyUnknownError(f"no key for this issuer: {exc}") from exc
-    try:
-        digest = verify_signature(parsed, key)
-    except CryptoError as exc:
-        raise translate(exc, where="issuer JWT") from exc
-    payload = unverified_payload  # verified from here on
+    return parsed, unverified_payload, key
+
+
+def _disclosed(
+    parts: UnverifiedParts, payload_json: bytes, payload: dict[str, Any], limits: Limits, profile: Profile
+) -> tuple[dict[str, Any], tuple[ClaimPath, ...]]:
+    """The claims with every presented disclosure in place (``payload`` verified), and their paths."""
     if payload.get("_sd_alg", SD_ALG) != SD_ALG:
         raise SdAlgUnsupportedError("only _sd_alg sha-256 is supported")
     disclosures = parts.parsed_disclosures
@@ -103,14 +139,20 @@ def _verify_core(
     if parts.parsed_payload is not None:
         nested = parts.nested_digests
     else:
-        nested = "_sd" not in payload or not digests_only_at_top(parsed.payload)
+        nested = "_sd" not in payload or not digests_only_at_top(payload_json)
     claims, placed = unfold(payload, disclosures, max_depth=limits.max_depth, nested_digests=nested)
     paths = tuple(p.path for p in placed.values())
     if any(len(p) == 1 and p[0] in profile.never_disclosable for p in paths):
         raise ClaimNameForbiddenError("a claim that must be issuer-signed in the clear was disclosed")
-    check_times(claims, now=now, clock_skew=clock_skew, profile=profile)
-    check_vct(payload, profile)
-    return claims, header, payload, paths, digest
+    return claims, paths
+
+
+def _read_parts(unverified: str, limits: Limits) -> UnverifiedParts:
+    try:
+        return read_parts(unverified, limits)
+    except SdJwtError as exc:  # the presentation's outer shape: its envelope is the issuer JWT
+        exc.located(Part.ISSUER_JWT)
+        raise
 
 
 _CORE_CHECKS = ("limits", "alg", "typ", "signature", "sd_alg", "disclosures", "times", "profile")
@@ -126,7 +168,7 @@ def verify_issued(
     profile: Profile = SD_JWT_VC,
 ) -> VerifiedSdJwt:
     """Check an SD-JWT as issued (``<jwt>~<d1>~...~``, no KB-JWT), e.g. in the wallet on receipt."""
-    parts = read_parts(unverified, limits)
+    parts = _read_parts(unverified, limits)
     if parts.kb_jwt is not None:
         raise KbUnexpectedError("an issued SD-JWT must end with '~' (no KB-JWT)")
     claims, header, payload, paths, digest = _verify_core(
@@ -158,7 +200,7 @@ def verify_presentation(
 
     A KB-JWT, when present, is always verified (even if ``require_key_binding`` is False).
     """
-    parts = read_parts(unverified, limits)
+    parts = _read_parts(unverified, limits)
     if parts.kb_jwt is None and require_key_binding:
         raise KbMissingError("a Key Binding JWT is required")
     claims, header, payload, paths, digest = _verify_core(
@@ -174,19 +216,23 @@ def verify_presentation(
     if parts.kb_jwt is not None:
         if jwk is None:
             raise HolderKeyMissingError("a KB-JWT was presented but the credential has no cnf.jwk")
-        kb = verify_kb_jwt(
-            parts.kb_jwt,
-            jwk=jwk,
-            sd_hash_input=parts.sd_hash_input,
-            parsed=parts.parsed_kb,
-            sd_hash_of_input=parts.sd_hash,
-            expected_aud=expected_aud,
-            expected_nonce=expected_nonce,
-            now=now,
-            clock_skew=clock_skew,
-            kb_max_age=kb_max_age,
-            limits=limits,
-        )
+        try:
+            kb = verify_kb_jwt(
+                parts.kb_jwt,
+                jwk=jwk,
+                sd_hash_input=parts.sd_hash_input,
+                parsed=parts.parsed_kb,
+                sd_hash_of_input=parts.sd_hash,
+                expected_aud=expected_aud,
+                expected_nonce=expected_nonce,
+                now=now,
+                clock_skew=clock_skew,
+                kb_max_age=kb_max_age,
+                limits=limits,
+            )
+        except SdJwtError as exc:
+            exc.located(Part.KEY_BINDING)
+            raise
     checks = (*_CORE_CHECKS, "key_binding") if kb else _CORE_CHECKS
     return VerifiedSdJwt(
         claims, header, payload, paths, jwk, kb, digest, kb.kb_digest if kb else None, checks

@@ -183,7 +183,8 @@ def test_credential_refusals_match_the_route_and_change_nothing(office: Office) 
     for refused, error in [
         (({"Authorization": "Bearer made-up.token"}, body), "invalid_token"),
         ((auth, {**body, "proofs": {"jwt": ["not-a-jwt"]}}), "invalid_proof"),
-        ((auth, {**body, "credential_configuration_id": "other"}), "invalid_credential_request"),
+        ((auth, {**body, "credential_configuration_id": "other"}), "unknown_credential_configuration"),
+        ((auth, {**body, "credential_configuration_id": None}), "invalid_credential_request"),
     ]:
         fast = post_credential(office, *refused)
         assert answer(fast) == answer(post_credential(office, *refused, content_type=ROUTE_JSON_TYPE))

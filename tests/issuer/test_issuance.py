@@ -233,7 +233,7 @@ def test_a_proof_checked_before_the_transaction_is_refused_in_its_old_turn(offic
         error({"Authorization": "Bearer made-up.token"}, bad_proof)[1]
         == "The access token is unknown or expired."
     )
-    assert error(auth, bad_proof, "other")[1] == "This access token is for another credential configuration."
+    assert error(auth, bad_proof, "other")[1] == "This issuer has no such credential configuration."
     assert error(auth, bad_proof)[1] == "the key proof is not a compact JWT"
     never_issued = error(auth, _proof(office, "never-issued"))
     first = _proof(office)

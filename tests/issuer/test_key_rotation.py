@@ -29,6 +29,7 @@ def desk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Chai
             "deployments_dir",
             "signing_key_file",
             "chain_keystore",
+            "data_dir",  # the command checks the lease beside the service's database
         ):
             monkeypatch.setenv(f"NANSEN_ISSUER_{name.upper()}", str(getattr(settings, name)))
         for name in ("signing_key_passphrase", "chain_keystore_passphrase"):

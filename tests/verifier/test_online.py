@@ -124,17 +124,64 @@ def test_wrong_audience_fails_key_binding(desk: Desk) -> None:
 
 
 def test_bad_wallet_posts_get_clear_errors(desk: Desk) -> None:
+    """Wallet-facing refusals are OAuth error objects (RFC 6749 §5.2), never problem details."""
     created = open_request(desk)
     path = "/wallet/responses/" + created["id"]
-    assert (
-        desk.client.post("/wallet/responses/nope", data={"vp_token": "{}", "state": "x"}).status_code == 404
-    )
+    unknown = desk.client.post("/wallet/responses/nope", data={"vp_token": "{}", "state": "x"})
+    assert unknown.status_code == 404 and unknown.json()["error"] == "invalid_request"
     assert desk.client.post(path, data={"vp_token": "{}", "state": "wrong"}).status_code == 400
-    missing = desk.client.post(path, data={"state": created["id"]})
-    assert missing.status_code == 422 and "vp_token" in missing.json()["detail"]
-    garbage = desk.client.post(path, data={"vp_token": "not json", "state": created["id"]})
-    assert garbage.status_code == 200 and garbage.json()["verdict"] == "invalid"
-    assert result(desk, created)[1]["reason"] == "malformed_response"
+    for form in (
+        {"state": created["id"]},
+        {"vp_token": "{}"},
+        {"state": created["id"], "vp_token": "{}", "error": "access_denied"},
+    ):
+        refused = desk.client.post(path, data=form)
+        assert refused.status_code == 400, form
+        assert refused.headers["content-type"] == "application/json"
+        assert refused.json()["error"] == "invalid_request" and refused.json()["error_description"]
+    assert "state" in desk.client.post(path, data={"vp_token": "{}"}).json()["error_description"]
+
+
+def test_a_malformed_vp_token_is_refused_and_the_wallet_may_try_again(desk: Desk) -> None:
+    """OpenID4VP 1.0 §8.2/§8.5: a malformed response is an invalid_request; it does not use up the
+    request, so a correct vp_token sent afterwards within its lifetime is judged."""
+    created = open_request(desk)
+    sent = answer(desk, created)
+    for garbage in ("not json", "{}", '{"credential": ["not an sd-jwt"]}', '{"other": ["x"]}'):
+        refused = desk.client.post(sent["path"], data={"vp_token": garbage, "state": created["id"]})
+        assert refused.status_code == 400, garbage
+        assert refused.json()["error"] == "invalid_request"
+    assert result(desk, created)[0] == 202  # still pending
+    posted = desk.client.post(sent["path"], data=sent["form"])
+    assert posted.status_code == 200 and posted.json()["verdict"] == "valid"
+    again = desk.client.post(sent["path"], data={"vp_token": "not json", "state": created["id"]})
+    assert again.status_code == 400
+    assert result(desk, created)[1]["verdict"] == "valid"  # a valid presentation already received stays
+
+
+def test_a_declined_request_is_shown_to_the_officer_at_once(desk: Desk) -> None:
+    """OpenID4VP 1.0 §8.5: the wallet's Authorization Error Response (error=access_denied)."""
+    created = open_request(desk)
+    path = "/wallet/responses/" + created["id"]
+    declined = desk.client.post(
+        path, data={"error": "access_denied", "error_description": "user said no", "state": created["id"]}
+    )
+    assert declined.status_code == 200
+    status, body = result(desk, created)
+    assert status == 200 and body["verdict"] == "unknown" and body["reason"] == "holder:declined"
+    assert "user said no" not in str(body) and body["claims"] == {}
+    sent = answer(desk, created)
+    assert desk.client.post(sent["path"], data=sent["form"]).status_code == 400  # answered already
+    other = open_request(desk)
+    desk.client.post(
+        "/wallet/responses/" + other["id"], data={"error": "vp_formats_not_supported", "state": other["id"]}
+    )
+    assert result(desk, other)[1]["reason"] == "wallet:vp_formats_not_supported"
+    third = open_request(desk)
+    odd = desk.client.post(
+        "/wallet/responses/" + third["id"], data={"error": "<script>", "state": third["id"]}
+    )
+    assert odd.status_code == 400 and result(desk, third)[0] == 202
 
 
 def test_oversized_body_is_refused_before_parsing(desk: Desk) -> None:

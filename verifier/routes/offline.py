@@ -23,6 +23,11 @@ _UNKNOWN = "This nonce was not issued by this verifier. Create a new challenge."
 
 @router.post("/challenges", status_code=201)
 def create_challenge(state: StateDep, officer: CurrentOfficer) -> OfflineChallengePublic:
+    return issue_challenge(state)
+
+
+def issue_challenge(state: ServiceState) -> OfflineChallengePublic:
+    """A new single-use nonce and this desk's audience (the API route and the console's page)."""
     nonce = secrets.token_urlsafe(16)  # 128 bits; short enough to read out or type
     expires_at = state.offline_challenges.issue(nonce, state.settings.request_ttl_seconds)
     state.store.purge_expired()  # unread results hold disclosed claims: gone once expired

@@ -7,7 +7,7 @@ from pathlib import Path
 from wallet_cli.context import Context
 from wallet_cli.errors import ExitCode, WalletError
 from wallet_cli.i18n import _
-from wallet_cli.store.backup import read_backup, write_backup
+from wallet_cli.store.backup import WrongPassphraseOrDamaged, read_backup_file, write_backup
 from wallet_cli.store.vault import DamagedData, WrongPassphrase
 from wallet_cli.store.wallet import Wallet
 
@@ -27,7 +27,16 @@ def restore(ctx: Context, source: Path, force: bool) -> None:
             _("A wallet already exists here. Use --force to replace it."), ExitCode.WALLET_STATE
         )
     try:
-        content = read_backup(source, ctx.backup_passphrase())
+        sealed = read_backup_file(source)  # a damaged file says so before any passphrase is asked
+        content = sealed.open(ctx.backup_passphrase())
+    except WrongPassphraseOrDamaged:
+        raise WalletError(
+            _(
+                "The passphrase is not right, or this backup (written by an earlier version of the "
+                "wallet) is damaged. Nothing was changed."
+            ),
+            ExitCode.WRONG_PASSPHRASE,
+        ) from None
     except WrongPassphrase:
         raise WalletError(
             _("The passphrase is not right. Nothing was changed. Please try again."),

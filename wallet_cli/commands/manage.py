@@ -11,6 +11,7 @@ from wallet_cli.context import Context
 from wallet_cli.credential_record import ChainCheck, chain_check, expires_at, personal_claims
 from wallet_cli.errors import ExitCode, WalletError
 from wallet_cli.i18n import _, language
+from wallet_cli.store.vault import DamagedData
 from wallet_cli.store.wallet import StoredCredential, Wallet
 
 
@@ -27,16 +28,27 @@ def init(ctx: Context) -> None:
 
 
 def label(record: dict[str, Any], claim: str) -> str:
-    for entry in record.get("claim_labels", []):
+    for entry in _objects(record.get("claim_labels")):
         if entry.get("path") == [claim]:
-            labels = {d.get("lang"): d.get("label") for d in entry.get("display", [])}
+            displays = _objects(entry.get("display"))
+            labels = {d.get("locale") or d.get("lang"): d.get("label") for d in displays}
             return str(labels.get(language()) or labels.get("en") or claim)
     return claim
 
 
 def type_name(record: dict[str, Any]) -> str:
-    names = {d.get("locale") or d.get("lang"): d.get("name") for d in record.get("display", [])}
+    names = {d.get("locale") or d.get("lang"): d.get("name") for d in _objects(record.get("display"))}
     return str(names.get(language()) or names.get("en") or record.get("vct") or "?")
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _objects(value: Any) -> list[dict[str, Any]]:
+    """The issuer's display metadata, of whatever shape it came (records of earlier versions kept
+    it as it was sent): only its objects are read."""
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
 
 
 def list_credentials(ctx: Context, as_json: bool) -> None:
@@ -83,7 +95,7 @@ def list_credentials(ctx: Context, as_json: bool) -> None:
 
 def show(ctx: Context, credential_id: str, as_json: bool) -> None:
     wallet = ctx.open_wallet()
-    found = wallet.credential(credential_id)
+    found = _readable(wallet, credential_id)
     if found is None:
         raise WalletError(
             _("There is no credential {id}. See your credentials with: nansen-wallet list").format(
@@ -138,6 +150,19 @@ def show(ctx: Context, credential_id: str, as_json: bool) -> None:
         ctx.say(_invalid(record))
 
 
+def _readable(wallet: Wallet, credential_id: str) -> StoredCredential | None:
+    try:
+        return wallet.credential(credential_id)
+    except DamagedData:
+        raise WalletError(
+            _(
+                "Credential {id} is damaged and cannot be read. You can delete it with: "
+                "nansen-wallet delete {id}, and restore it from your backup."
+            ).format(id=credential_id),
+            ExitCode.DAMAGED,
+        ) from None
+
+
 def check_news(stored: StoredCredential) -> str:
     if chain_check(stored.record) is ChainCheck.VALID:
         return _("Credential {id} was checked against the registry: accredited and valid.").format(
@@ -154,13 +179,17 @@ def _invalid(record: dict[str, Any], credential_id: str | None = None) -> str:
     return f"{credential_id}: {text}" if credential_id else text
 
 
-def _date(timestamp: Any) -> str:
-    return time.strftime("%Y-%m-%d", time.localtime(timestamp if isinstance(timestamp, int) else 0))
+def _date(timestamp: Any, pattern: str = "%Y-%m-%d") -> str:
+    """A date to show; "?" for a time no calendar can show (an issuer's exp of 10**20, say)."""
+    try:
+        return time.strftime(pattern, time.localtime(timestamp if isinstance(timestamp, int) else 0))
+    except (OverflowError, OSError, ValueError):
+        return "?"
 
 
 def delete(ctx: Context, credential_id: str, yes: bool) -> None:
     wallet = ctx.open_wallet()
-    if wallet.credential(credential_id) is None:
+    if not wallet.has_credential(credential_id):  # a damaged one too: deleting it is the remedy
         raise WalletError(
             _("There is no credential {id}. See your credentials with: nansen-wallet list").format(
                 id=credential_id
@@ -183,7 +212,7 @@ def history(ctx: Context, as_json: bool) -> None:
     if not events:
         ctx.say(_("Nothing has been received or shared yet."))
     for event in events:
-        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(event.get("when", 0)))
+        when = _date(event.get("when", 0), "%Y-%m-%d %H:%M")
         if event.get("event") == "received":
             ctx.say(
                 _("{when}: received a credential from {issuer}").format(when=when, issuer=event.get("issuer"))
@@ -191,7 +220,7 @@ def history(ctx: Context, as_json: bool) -> None:
         elif event.get("event") == "shared":
             ctx.say(
                 _("{when}: shared {claims} with {to}").format(
-                    when=when, claims=", ".join(event.get("claims", [])), to=event.get("to")
+                    when=when, claims=", ".join(map(str, _list(event.get("claims")))), to=event.get("to")
                 )
             )
         else:

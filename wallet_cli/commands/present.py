@@ -42,14 +42,22 @@ def _build(
         raise WalletError(
             _("Your credential does not have: {claims}").format(claims=", ".join(missing)), ExitCode.NOT_FOUND
         )
-    return create_presentation(
-        issued=stored.record["compact"],
-        disclose=paths,
-        holder_key=private_key_from_jwk(wallet.holder_jwk),
-        aud=audience,
-        nonce=nonce,
-        iat=int(time.time()),
-    )
+    from nansen.errors import NansenError
+
+    try:
+        return create_presentation(
+            issued=str(stored.record.get("compact", "")),
+            disclose=paths,
+            holder_key=private_key_from_jwk(wallet.holder_jwk),
+            aud=audience,
+            nonce=nonce,
+            iat=int(time.time()),
+        )
+    except NansenError as exc:
+        raise WalletError(
+            _("Credential {id} cannot be presented: {reason}").format(id=stored.id, reason=exc.user_message),
+            ExitCode.DAMAGED,
+        ) from None
 
 
 def present(
@@ -99,7 +107,7 @@ def present(
         response = httpx.post(
             request.response_uri, data=vp_token_form(request, {query.id: presentation}), timeout=20
         )
-    except httpx.HTTPError:
+    except (httpx.HTTPError, httpx.InvalidURL):  # InvalidURL is not an HTTPError
         raise WalletError(
             _(
                 "Cannot reach the verifier. If the officer can scan your screen, use: "
@@ -141,7 +149,7 @@ def _present_offline(
         write_atomic(out, presentation.encode())
     from nansen.qr import qr_text
 
-    print(qr_text(presentation))
+    ctx.show_code(qr_text(presentation))
     wallet.record_event(
         {"event": "shared", "to": audience, "claims": [".".join(p) for p in paths], "credential": stored.id}
     )

@@ -58,8 +58,8 @@ def receive(ctx: Context, offer_text: str, tx_code: str | None) -> None:
                     _("The issuer refused the code. Check the code with the officer and try again."),
                     ExitCode.VERIFICATION_FAILED,
                 )
-            auth = {"Authorization": f"Bearer {_json(token)['access_token']}"}
-            nonce = _json(client.post(f"{base}/nonce"))["c_nonce"]
+            auth = {"Authorization": f"Bearer {_text(_json(token), 'access_token')}"}
+            nonce = _text(_json(client.post(f"{base}/nonce")), "c_nonce")
             proof = build_proof_jwt(
                 holder_key=holder, audience=offer.credential_issuer, nonce=nonce, iat=int(time.time())
             )
@@ -78,7 +78,7 @@ def receive(ctx: Context, offer_text: str, tx_code: str | None) -> None:
                         _("The issuer did not finish in time. Try again later."), ExitCode.UNREACHABLE
                     )
                 ctx.say(_("The issuer is still preparing your credential. Please wait…"))
-                time.sleep(min(float(body.get("interval", 5)), 5.0))
+                time.sleep(_interval(body.get("interval")))
                 response = client.post(
                     f"{base}/deferred_credential",
                     headers=auth,
@@ -90,15 +90,15 @@ def receive(ctx: Context, offer_text: str, tx_code: str | None) -> None:
             if response.status_code != 200:
                 raise WalletError(
                     _("The issuer could not give the credential: {reason}").format(
-                        reason=body.get("error_description", body.get("error", "?"))
+                        reason=str(body.get("error_description", body.get("error", "?")))[:300]
                     ),
                     ExitCode.VERIFICATION_FAILED,
                 )
-    except httpx.HTTPError:
+    except (httpx.HTTPError, httpx.InvalidURL):  # InvalidURL is not an HTTPError
         raise WalletError(
             _("Cannot reach the issuer. Check your connection and try again."), ExitCode.UNREACHABLE
         ) from None
-    compact = body["credentials"][0]["credential"]
+    compact = _issued_credential(body)
     _store(ctx, wallet, compact, offered_by=base, config=_configuration(metadata, configuration))
 
 
@@ -156,13 +156,55 @@ def _store(ctx: Context, wallet: Wallet, compact: Any, *, offered_by: str, confi
 
 
 def _configuration(metadata: dict[str, Any], configuration: str) -> dict[str, Any]:
-    found = metadata.get("credential_configurations_supported", {}).get(configuration, {})
-    return found if isinstance(found, dict) else {}
+    """The display metadata of the configuration offered; whatever is not of the expected shape is
+    left out (display names are a courtesy of the issuer, never a reason to fail)."""
+    supported = metadata.get("credential_configurations_supported")
+    found = supported.get(configuration) if isinstance(supported, dict) else None
+    credential_metadata = found.get("credential_metadata") if isinstance(found, dict) else None
+    if not isinstance(credential_metadata, dict):
+        return {}
+    return {
+        "credential_metadata": {
+            name: _objects(credential_metadata.get(name)) for name in ("display", "claims")
+        }
+    }
+
+
+def _objects(value: Any) -> list[dict[str, Any]]:
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def _issued_credential(body: dict[str, Any]) -> str:
+    """The one credential of a Credential Response (OpenID4VCI 1.0 section 8.3)."""
+    credentials = body.get("credentials")
+    first = credentials[0] if isinstance(credentials, list) and credentials else None
+    compact = first.get("credential") if isinstance(first, dict) else None
+    if not isinstance(compact, str):
+        raise _not_understood()
+    return compact
+
+
+def _text(body: dict[str, Any], name: str) -> str:
+    value = body.get(name)
+    if not isinstance(value, str) or not value:
+        raise _not_understood()
+    return value
+
+
+def _interval(value: Any) -> float:
+    """The wait the issuer asks for before asking again, between 0.1 and 5 seconds."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+        return 5.0
+    return min(max(float(value), 0.1), 5.0)
+
+
+def _not_understood() -> WalletError:
+    return WalletError(_("The issuer sent an answer that is not understood."), ExitCode.ERROR)
 
 
 def _json(response: Any) -> dict[str, Any]:
     try:
         value = response.json()
     except ValueError:
-        raise WalletError(_("The issuer sent an answer that is not understood."), ExitCode.ERROR) from None
+        raise _not_understood() from None
     return value if isinstance(value, dict) else {}

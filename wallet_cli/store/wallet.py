@@ -107,6 +107,10 @@ class Wallet:
         good.sort(key=lambda c: c.record.get("received_at", 0))
         return good, bad
 
+    def has_credential(self, credential_id: str) -> bool:
+        """Whether the credential's file is there (readable or not)."""
+        return credential_id.isalnum() and self._credential_path(credential_id).is_file()
+
     def credential(self, credential_id: str) -> StoredCredential | None:
         path = self._credential_path(credential_id)
         if not credential_id.isalnum() or not path.is_file():

@@ -1,7 +1,8 @@
 """Personal data sealed under the offer's key (issuer/sealed.py): the credential's disclosures move
 out of pending_payload into sealed_disclosures; the access token's expiry is kept with the offer (its
 claims are deleted once nothing can redeem it); the holder key's thumbprint is kept with the
-credential (a retry proving that key gets the credential again)."""
+credential (a retry proving that key gets the credential again).
+Branches from 0002 beside the console's 0003; issuer.db.migrate upgrades every head."""
 
 from __future__ import annotations
 

@@ -1,0 +1,56 @@
+"""A tiny real HTTP server on 127.0.0.1 that answers each path with a fixed status and body: an
+issuer whose answers a test chooses (wrong shapes, hostile text), for the wallet's receive."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+GOOD = {
+    "/.well-known/openid-credential-issuer": (200, b'{"credential_configurations_supported": {}}'),
+    "/token": (200, b'{"access_token": "t"}'),
+    "/nonce": (200, b'{"c_nonce": "n"}'),
+}
+
+
+class IssuerDouble(ThreadingHTTPServer):
+    answers: dict[str, tuple[int, bytes]]
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: IssuerDouble
+
+    def _answer(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        status, body = self.server.answers.get(self.path, (404, b"{}"))
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = _answer
+
+    def log_message(self, format: str, *args: Any) -> None:  # quiet test output
+        return
+
+
+@contextmanager
+def issuer_double() -> Iterator[IssuerDouble]:
+    server = IssuerDouble(("127.0.0.1", 0), _Handler)
+    server.answers = dict(GOOD)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(10)
