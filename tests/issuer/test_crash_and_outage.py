@@ -77,7 +77,7 @@ class Server:
             env=self.env,
             cwd=ROOT,
         )
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 30 * self.workers  # each worker starts and migrates on its own
         while time.monotonic() < deadline:
             try:
                 if httpx.get(f"http://127.0.0.1:{self.port}/health", timeout=1).status_code == 200:
