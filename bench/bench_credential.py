@@ -30,7 +30,7 @@ from nansen.chain import devchain
 from nansen.chain.connection import connect
 from nansen.chain.deployment import deploy_registries
 from nansen.chain.mirror import ChainMirror
-from nansen.chain.registry import Registry
+from nansen.chain.registry import Registry, batch_anchored_at
 from nansen.chain.transactions import TransactionSender
 from nansen.credential.issuance import complete_credential, prepare_credential
 from nansen.credential.result import Verdict
@@ -99,13 +99,14 @@ def run(chain: devchain.DevChain, seconds: float) -> None:
     # a batch of 131,072: ours plus filler leaves, so the proof has depth 17
     leaves = [prepared.leaf] + [leaf_hash(os.urandom(32)) for _ in range(BATCH - 1)]
     tree = build_tree(leaves)
-    issuer.anchor_batch(tree.root, BATCH)
+    anchored_at = batch_anchored_at(issuer.anchor_batch(tree.root, BATCH), tree.root)
     issued = complete_credential(
         prepared,
         chain_id=conn.chain_id,
         registry=deployment.credential_registry,
         root=tree.root,
         proof=tree.proof(0),
+        anchored_at=anchored_at,
         signer_key=signer,
         kid=kid,
     )
@@ -197,6 +198,7 @@ def run(chain: devchain.DevChain, seconds: float) -> None:
             registry=deployment.credential_registry,
             root=tree.root,
             proof=tree.proof(next(counter) % BATCH),
+            anchored_at=anchored_at,
             signer_key=signer,
             kid=kid,
         )
@@ -216,6 +218,7 @@ def run(chain: devchain.DevChain, seconds: float) -> None:
             registry=deployment.credential_registry,
             root=tree.root,
             proof=tree.proof(next(counter) % BATCH),
+            anchored_at=anchored_at,
             signer_key=signer,
             kid=kid,
         )

@@ -44,7 +44,7 @@ def create_app(settings: IssuerSettings) -> FastAPI:
         signing_key = load_signing_key(
             settings.signing_key_file, settings.signing_key_passphrase.get_secret_value()
         )
-        types = load_types()
+        types = load_types(vct_base=settings.vct_base)
         readiness = ReadinessWatch(sessions)
         wallet_db = WalletDatabase(engine)
         pipeline = None

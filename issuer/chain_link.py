@@ -38,7 +38,11 @@ class ChainLink:
         """The checked chain; raises the chain layer's errors (RpcUnavailableError, ...) while down."""
         with self._lock:
             if self._chain is None:
-                conn = connect(self._rpc_url, expected_chain_id=self.deployment.chain_id)
+                conn = connect(
+                    self._rpc_url,
+                    expected_chain_id=self.deployment.chain_id,
+                    settings_prefix="NANSEN_ISSUER_",
+                )
                 check_deployment(conn, self.deployment)
                 registry = Registry(conn, self.deployment)
                 sender = TransactionSender(conn, self._account)

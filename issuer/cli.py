@@ -81,6 +81,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve = verbs.add_parser("serve", help="run the HTTP service")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8001)
+    serve.add_argument(
+        "--workers", type=int, default=1, help="uvicorn worker processes (one of them anchors at a time)"
+    )
     args = parser.parse_args(argv)
     try:
         settings = IssuerSettings()
@@ -149,6 +152,7 @@ def _run(args: argparse.Namespace, settings: IssuerSettings) -> int:
             factory=True,
             host=args.host,
             port=args.port,
+            workers=args.workers,
             log_level="warning",
             access_log=False,
         )

@@ -41,7 +41,7 @@ class WalletFastPath:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope["path"] if scope["type"] == "http" and scope["method"] == "POST" else None
-        if path not in ("/token", "/nonce", "/credential"):
+        if path not in ("/token", "/nonce", "/credential") or _has_dpop(scope):  # DPoP: the route's
             await self.app(scope, receive, send)
             return
         try:
@@ -108,6 +108,10 @@ def _plain_json(scope: Scope, body: bytes) -> dict[str, Any] | None:
     except ValueError:
         return None
     return request if isinstance(request, dict) else None
+
+
+def _has_dpop(scope: Scope) -> bool:
+    return any(name == b"dpop" for name, _ in scope["headers"])
 
 
 def _media_type(scope: Scope) -> str:

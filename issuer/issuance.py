@@ -35,6 +35,7 @@ from nansen.crypto.b64 import b64url_encode
 from nansen.crypto.keys import PublicKey
 from nansen.openid4vci.errors import (
     IssuanceProtocolError,
+    bearer_refused,
     invalid_grant,
     invalid_nonce,
     invalid_proof,
@@ -91,8 +92,11 @@ class IssuanceFlow:
         return offer, message, tx_code
 
     # -- wallet side -----------------------------------------------------------------------------
-    def redeem(self, db: Connection, *, code: str, tx_code: str | None) -> tuple[str, int]:
-        """Pre-authorized code + tx_code -> an access token for that one offer.
+    def redeem(
+        self, db: Connection, *, code: str, tx_code: str | None, jkt: str | None = None
+    ) -> tuple[str, int]:
+        """Pre-authorized code + tx_code -> an access token for that one offer, bound to the DPoP
+        key with thumbprint ``jkt`` if there is one (issuer.dpop).
 
         Its refusals keep what they wrote (issuer/wallet_db.py): an expired offer stays dead and a
         wrong tx_code counts though the request fails."""
@@ -113,7 +117,7 @@ class IssuanceFlow:
         redeemed = db.execute(sql.REDEEM_OFFER, {"offer_id_": offer.id, "token_expires_at_": until})
         if sql.rowcount(redeemed) != 1:  # a concurrent request redeemed it first
             raise invalid_grant("The pre-authorized code is unknown, already used or no longer valid.")
-        grant = Grant(offer.id, offer_key(code, offer.id))
+        grant = Grant(offer.id, offer_key(code, offer.id), jkt)
         return self.tokens.mint(ACCESS_TOKEN, grant.subject(), ttl), ttl
 
     def _count_wrong_tx_code(self, db: Connection, offer_id: str) -> None:
@@ -135,12 +139,26 @@ class IssuanceFlow:
     def new_nonce(self) -> str:
         return self.tokens.new_nonce(self.settings.nonce_ttl_seconds)
 
-    def grant(self, access_token: str) -> Grant | None:
-        """What a genuine, unexpired access token grants; None otherwise."""
-        return Grant.parse(self.tokens.open(ACCESS_TOKEN, access_token))
+    def grant(self, access_token: str, jkt: str | None = None) -> Grant | None:
+        """What a genuine, unexpired access token grants, if presented as it was bound: with a
+        proof of its DPoP key, or as a bearer token where the deployment allows those."""
+        grant = Grant.parse(self.tokens.open(ACCESS_TOKEN, access_token))
+        if grant is None:
+            return None
+        if grant.jkt != jkt:
+            raise IssuanceProtocolError(
+                "invalid_token",
+                "This access token is bound to a DPoP key: send it as DPoP with a proof of that key."
+                if grant.jkt
+                else "This access token is a bearer token: send it as Bearer.",
+                status=401,
+            )
+        if jkt is None and not self.settings.allow_bearer_tokens:
+            raise bearer_refused()
+        return grant
 
-    def offer_for_token(self, db: Connection, access_token: str) -> tuple[Any, Grant]:
-        grant = self.grant(access_token)
+    def offer_for_token(self, db: Connection, access_token: str, jkt: str | None = None) -> tuple[Any, Grant]:
+        grant = self.grant(access_token, jkt)
         offer = None
         if grant is not None:
             offer = db.execute(sql.OFFER_FOR_CREDENTIAL, {"offer_id_": grant.offer_id}).one_or_none()
@@ -150,20 +168,22 @@ class IssuanceFlow:
             )
         return offer, grant
 
-    def check_proof(self, proofs: Any, *, access_token: str) -> CheckedProof:
+    def check_proof(self, proofs: Any, *, access_token: str, jkt: str | None = None) -> CheckedProof:
         """The key proof's checks that need no database, made before the request's transaction
         (issuer/credential_request.py). Behind a forged or expired access token, which the transaction
         refuses first, no signature is checked: such requests stay cheap to refuse."""
-        if self.grant(access_token) is None:
+        if self.grant(access_token, jkt) is None:
             return CheckedProof(refusal=invalid_proof("not checked: the access token is not genuine"))
         return check_key_proof(
             proofs, tokens=self.tokens, audience=self.credential_issuer, verify=self.verify_proof
         )
 
-    def prepare(self, reader: Connection, *, access_token: str, proof: CheckedProof) -> Prepared | None:
+    def prepare(
+        self, reader: Connection, *, access_token: str, proof: CheckedProof, jkt: str | None = None
+    ) -> Prepared | None:
         """The credential this request will most likely queue, prepared outside the write lock from a
         plain read; None where it will not be (the transaction refuses or prepares it itself)."""
-        grant = self.grant(access_token)
+        grant = self.grant(access_token, jkt)
         if grant is None or proof.holder_key is None:
             return None
         offer = reader.execute(sql.OFFER_FOR_CREDENTIAL, {"offer_id_": grant.offer_id}).one_or_none()
@@ -179,12 +199,13 @@ class IssuanceFlow:
         configuration_id: Any,
         proof: CheckedProof,
         prepared: Prepared | None = None,
+        jkt: str | None = None,
     ) -> Enqueued:
         """Checks the request, then its key proof (checked before, see ``check_proof``), and queues the
         credential for anchoring. Asked again with the same access token and a proof of the same key
         (the wallet's answer was lost: a worker died, the network broke), it answers as the first time
         did: the credential, or its deferred transaction."""
-        offer, grant = self.offer_for_token(db, access_token)
+        offer, grant = self.offer_for_token(db, access_token, jkt)
         if not isinstance(configuration_id, str):
             raise IssuanceProtocolError(
                 "invalid_credential_request", "credential_configuration_id is missing."
@@ -222,6 +243,7 @@ class IssuanceFlow:
         credential = prepare_credential(
             issuer_id=self.settings.issuer_id,
             vct=kind.vct,
+            vct_integrity=kind.vct_integrity,
             claims=claims,
             disclosable=kind.disclosable_present(claims),
             holder_key=holder_key,
@@ -285,9 +307,11 @@ class IssuanceFlow:
         if db.execute(sql.CREDENTIAL_OF_OFFER, {"offer_id_": offer_id}).first() is not None:
             raise IssuanceProtocolError("invalid_credential_request", ALREADY_REQUESTED)
 
-    def deliver_deferred(self, db: Connection, *, access_token: str, transaction_id: str) -> str | None:
+    def deliver_deferred(
+        self, db: Connection, *, access_token: str, transaction_id: str, jkt: str | None = None
+    ) -> str | None:
         """The credential behind a deferred transaction of this access token, if ready (see deliver)."""
-        offer, grant = self.offer_for_token(db, access_token)
+        offer, grant = self.offer_for_token(db, access_token, jkt)
         found = db.execute(sql.CREDENTIAL_BY_TRANSACTION, {"transaction_id_": transaction_id}).one_or_none()
         if found is None or found.offer_id != offer.id:
             raise IssuanceProtocolError("invalid_transaction_id", "This transaction id is unknown.")

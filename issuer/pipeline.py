@@ -31,6 +31,7 @@ from issuer.reorg import STATUS_CODES, HeadWatch, Reconciler
 from issuer.retention import purge_personal_data
 from issuer.settings import IssuerSettings
 from nansen.chain.errors import ContractRevertedError, InsufficientFundsError
+from nansen.chain.registry import batch_anchored_at
 from nansen.credential.issuance import PreparedCredential, complete_credential
 from nansen.errors import NansenError
 from nansen.merkle import MerkleTree, build_tree
@@ -139,10 +140,10 @@ class AnchoringPipeline:
 
     def _failed(self, exc: Exception) -> None:
         if isinstance(exc, InsufficientFundsError):
-            reason = exc.message
+            reason = exc.user_message
             self.health.funds(exc.balance_wei, None)
         elif isinstance(exc, NansenError):
-            reason = exc.message
+            reason = exc.user_message  # says what to do, naming the NANSEN_ISSUER_ settings
         elif isinstance(exc, SQLAlchemyError):
             reason = "database unavailable"
             if self._lease is not None:
@@ -224,7 +225,8 @@ class AnchoringPipeline:
                     onchain = chain.registry.batch(root)
                 if onchain is None:
                     continue
-                ready = self._finish(session, batch, *self._stored_members(session, batch, root))
+                members, tree = self._stored_members(session, batch, root)
+                ready = self._finish(session, batch, members, tree, anchored_at=onchain.anchored_at)
                 self._announce(ready)
             return bool(pending)
 
@@ -268,7 +270,8 @@ class AnchoringPipeline:
             receipt = self._chain.get().writer.anchor_batch(tree.root, len(queued))
             batch.tx_hash = receipt.tx_hash
             members = [_Member(c.id, c.leaf, "batched", c.pending_payload) for c in queued]
-            ready = self._finish(session, batch, members, tree)
+            anchored_at = batch_anchored_at(receipt, tree.root)
+            ready = self._finish(session, batch, members, tree, anchored_at=anchored_at)
             self._announce(ready)
             self._oldest_queued = None
             log.info("anchored a batch of %d in tx %s", len(queued), receipt.tx_hash)
@@ -290,7 +293,13 @@ class AnchoringPipeline:
         return members, tree
 
     def _finish(
-        self, session: Session, batch: Batch, members: Sequence[_Member], tree: MerkleTree
+        self,
+        session: Session,
+        batch: Batch,
+        members: Sequence[_Member],
+        tree: MerkleTree,
+        *,
+        anchored_at: int,  # the anchoring block's timestamp, for verifiers not yet synced past it
     ) -> list[str]:
         """Signs every member with its inclusion proof (``members`` in batch order, ``tree`` theirs),
         then commits them ready and the batch confirmed."""
@@ -305,6 +314,7 @@ class AnchoringPipeline:
                 registry=deployment.credential_registry,
                 root=tree.root,
                 proof=tree.proof(position),
+                anchored_at=anchored_at,
                 signer_key=self._key.key,
                 kid=self._key.kid,
             )

@@ -32,6 +32,7 @@ def refusal(exc: NansenError) -> JSONResponse:
         headers = {"Cache-Control": "no-store"}
         if exc.status == 401:
             headers["WWW-Authenticate"] = f'Bearer error="{exc.error}"'
+        headers.update(exc.headers)  # e.g. a DPoP challenge and nonce (issuer.dpop)
         return JSONResponse(exc.body(), status_code=exc.status, headers=headers)
     return problem(400, "Request refused", exc.user_message, reason=getattr(exc, "reason", "invalid"))
 

@@ -40,27 +40,33 @@ NOT_HELD = "The claims of this offer are no longer held."
 
 @dataclass(frozen=True, slots=True)
 class Grant:
-    """What a genuine access token stands for: its offer, and the key its claims are sealed under
-    (None in a token minted before sealing existed, whose offer's claims are plain)."""
+    """What a genuine access token stands for: its offer, the key its claims are sealed under (None
+    in a token minted before sealing existed, whose offer's claims are plain), and the thumbprint of
+    the DPoP key it is bound to (None for a bearer token). In the token: ``offer key [jkt]``, each
+    base64url, so spaces part them."""
 
     offer_id: str
     key: bytes | None
+    jkt: str | None = None
 
     def subject(self) -> str:
         assert self.key is not None
-        return f"{self.offer_id} {b64url_encode(self.key)}"
+        return " ".join([self.offer_id, b64url_encode(self.key), *([self.jkt] if self.jkt else [])])
 
     @classmethod
     def parse(cls, subject: str | None) -> Grant | None:
         if subject is None:
             return None
-        offer_id, _, encoded_key = subject.partition(" ")
-        if not encoded_key:
-            return cls(offer_id, None)
+        parts = subject.split(" ")
+        if len(parts) == 1:
+            return cls(parts[0], None)
+        if len(parts) > 3:
+            return None
         try:
-            return cls(offer_id, b64url_decode(encoded_key))
+            key = b64url_decode(parts[1])
         except EncodingError:
             return None
+        return cls(parts[0], key, parts[2] if len(parts) == 3 else None)
 
 
 def offer_key(pre_authorized_code: str, offer_id: str) -> bytes:

@@ -15,6 +15,9 @@ class IssuerSettings(BaseSettings):
     environment: Literal["development", "production"] = "development"
     issuer_id: str = "https://issuer.demo-ngo.example"
     public_url: str = "http://127.0.0.1:8001"
+    # credentials' vct is <VCT_BASE_URL>/<type id>, a URL whose host serves the type metadata there;
+    # empty: <ISSUER_ID>/.well-known/vct, served by this issuer
+    vct_base_url: str = ""
     display_name: str = Field(default="Nansen demo NGO", min_length=1, max_length=200)  # shown in wallets
     data_dir: Path = Path(".data/issuer")
     database_url: str = ""  # default: SQLite in data_dir
@@ -29,7 +32,9 @@ class IssuerSettings(BaseSettings):
     batch_window_ms: int = Field(default=500, ge=10)
     offer_ttl_seconds: int = Field(default=3600, gt=0)
     tx_code_attempts: int = Field(default=3, ge=1, le=10)
-    access_token_ttl_seconds: int = Field(default=600, gt=0)
+    access_token_ttl_seconds: int = Field(default=300, gt=0)
+    # bearer access tokens beside DPoP-bound ones (RFC 9449); HAIP deployments set this false
+    allow_bearer_tokens: bool = True
     nonce_ttl_seconds: int = Field(default=300, gt=0)
     credential_wait_seconds: float = Field(default=3.0, ge=0, le=30)
     credential_lifetime_days: int = Field(default=365, gt=0)
@@ -50,14 +55,29 @@ class IssuerSettings(BaseSettings):
         if self.environment == "production":
             if not self.public_url.startswith("https://"):
                 raise ValueError("in production NANSEN_ISSUER_PUBLIC_URL must be an https URL")
+            # the status list uri and the JWT VC issuer metadata are found from iss: they are only
+            # this service's if ISSUER_ID is where it is reached
+            if self.public_url.rstrip("/") != self.issuer_id.rstrip("/"):
+                raise ValueError(
+                    "in production NANSEN_ISSUER_ISSUER_ID and NANSEN_ISSUER_PUBLIC_URL must be the same URL "
+                    "(verifiers find the status list and the issuer's keys from the credentials' iss)"
+                )
             if (
                 not self.signing_key_passphrase.get_secret_value()
                 or not self.chain_keystore_passphrase.get_secret_value()
             ):
                 raise ValueError("in production the signing key and chain keystore need passphrases")
+        if self.vct_base_url and not self.vct_base_url.startswith("https://"):
+            raise ValueError(
+                "NANSEN_ISSUER_VCT_BASE_URL must be an https URL (it names the credential types)"
+            )
         if not self.issuer_id.startswith("https://"):
             raise ValueError("NANSEN_ISSUER_ISSUER_ID must be an https URL (it is the credentials' iss)")
         return self
+
+    @property
+    def vct_base(self) -> str:
+        return self.vct_base_url.rstrip("/") or f"{self.issuer_id.rstrip('/')}/.well-known/vct"
 
     @property
     def database(self) -> str:

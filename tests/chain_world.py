@@ -12,7 +12,7 @@ from nansen.chain import devchain
 from nansen.chain.connection import Connection, connect
 from nansen.chain.deployment import Deployment, deploy_registries
 from nansen.chain.records import CredentialStatus
-from nansen.chain.registry import Registry, RegistryWriter
+from nansen.chain.registry import Registry, RegistryWriter, batch_anchored_at
 from nansen.chain.transactions import TransactionSender
 from nansen.credential.issuance import complete_credential, prepare_credential
 from nansen.crypto.b64 import b64url_decode
@@ -34,7 +34,9 @@ class ChainIssuer:
     next_index: int = 1000
     claims: dict[str, object] = field(default_factory=lambda: dict(CLAIMS))
 
-    def issue(self, count: int = 1) -> list[tuple[int, IssuedSdJwt]]:
+    def issue(self, count: int = 1, *, anchor: bool = True) -> list[tuple[int, IssuedSdJwt]]:
+        """``count`` credentials of one batch; ``anchor=False`` signs them as if their root had just
+        been anchored (``anchored_at`` the latest block's time) without sending it to the chain."""
         now = int(time.time())
         indices = list(range(self.next_index, self.next_index + count))
         self.next_index += count
@@ -52,7 +54,10 @@ class ChainIssuer:
             for i in indices
         ]
         tree = build_tree([p.leaf for p in prepared])
-        self.writer.anchor_batch(tree.root, count)
+        if anchor:
+            anchored_at = batch_anchored_at(self.writer.anchor_batch(tree.root, count), tree.root)
+        else:
+            anchored_at = int(self.conn.rpc("eth_getBlockByNumber", ["latest", False])["timestamp"], 16)
         kid = str(self.signer.public_key().kid())
         return [
             (
@@ -63,6 +68,7 @@ class ChainIssuer:
                     registry=self.deployment.credential_registry,
                     root=tree.root,
                     proof=tree.proof(i),
+                    anchored_at=anchored_at,
                     signer_key=self.signer,
                     kid=kid,
                 ),

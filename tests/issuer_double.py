@@ -1,5 +1,6 @@
-"""A tiny real HTTP server on 127.0.0.1 that answers each path with a fixed status and body: an
-issuer whose answers a test chooses (wrong shapes, hostile text), for the wallet's receive."""
+"""A tiny real HTTP server on 127.0.0.1 that answers each path with a fixed status and body and
+records what it was sent: an issuer whose answers a test chooses (wrong shapes, hostile text), or a
+verifier's response endpoint that keeps what the wallet posted."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ GOOD = {
 
 class IssuerDouble(ThreadingHTTPServer):
     answers: dict[str, tuple[int, bytes]]
+    received: list[tuple[str, bytes]]  # (path, body) of every request, in order
 
     @property
     def url(self) -> str:
@@ -28,7 +30,8 @@ class _Handler(BaseHTTPRequestHandler):
     server: IssuerDouble
 
     def _answer(self) -> None:
-        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.server.received.append((self.path, body))
         status, body = self.server.answers.get(self.path, (404, b"{}"))
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
@@ -46,6 +49,7 @@ class _Handler(BaseHTTPRequestHandler):
 def issuer_double() -> Iterator[IssuerDouble]:
     server = IssuerDouble(("127.0.0.1", 0), _Handler)
     server.answers = dict(GOOD)
+    server.received = []
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

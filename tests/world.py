@@ -76,7 +76,11 @@ class World:
     kid: str
     claims: dict[str, object] = field(default_factory=lambda: dict(CLAIMS))
 
-    def issue(self, count: int = 3, *, status_index: int = 7, anchor: bool = True) -> list[IssuedSdJwt]:
+    def issue(
+        self, count: int = 3, *, status_index: int = 7, anchor: bool = True, anchored_at: int = NOW - 90
+    ) -> list[IssuedSdJwt]:
+        """``count`` credentials of one batch; ``anchor=False`` leaves their root off the registry
+        (``anchored_at`` is the time their anchor claim says it was anchored all the same)."""
         prepared = [
             prepare_credential(
                 issuer_id=ISSUER_ID,
@@ -92,7 +96,7 @@ class World:
         ]
         tree = build_tree([p.leaf for p in prepared])
         if anchor:
-            self.trust.batches[tree.root] = BatchRecord(tree.root, ISSUER_ADDRESS, NOW - 90, count)
+            self.trust.batches[tree.root] = BatchRecord(tree.root, ISSUER_ADDRESS, anchored_at, count)
         return [
             complete_credential(
                 p,
@@ -100,6 +104,7 @@ class World:
                 registry=REGISTRY,
                 root=tree.root,
                 proof=tree.proof(i),
+                anchored_at=anchored_at,
                 signer_key=self.issuer_key,
                 kid=self.kid,
             )

@@ -39,6 +39,7 @@ def create_app(settings: VerifierSettings, *, trust: TrustSource | None = None) 
             max_staleness=settings.max_staleness_seconds,
             clock_skew=settings.clock_skew_seconds,
             kb_max_age=settings.kb_max_age_seconds,
+            anchor_grace=settings.anchor_grace_seconds,
         )
         # built before the link starts, so a bad officers file or state dir fails start-up cleanly
         officers = OfficerDirectory(settings.officers_file)

@@ -19,7 +19,13 @@ from typing import Protocol
 
 from nansen.chain.connection import connect
 from nansen.chain.deployment import Deployment, check_deployment, load_deployment
-from nansen.chain.errors import DeploymentError, RpcUnavailableError, WrongChainError
+from nansen.chain.errors import (
+    DeploymentError,
+    LogQueryRefusedError,
+    RpcRefusedError,
+    RpcUnavailableError,
+    WrongChainError,
+)
 from nansen.chain.mirror import ChainMirror, Freshness
 from nansen.credential.result import ChainFreshness, Check, CheckName, Outcome, VerificationResult, verdict_of
 from nansen.credential.trust import TrustSource
@@ -30,6 +36,7 @@ from verifier.settings import VerifierSettings
 log = logging.getLogger("nansen.verifier")
 
 RPC_TIMEOUT_SECONDS = 5.0
+HEAD_STALL_SECONDS = 30.0  # no new block for this long while confirmations hold some back: warn
 NEVER_SYNCED = Freshness(block_number=0, block_time=0, synced_at=0.0, age=float("inf"))
 
 
@@ -74,6 +81,18 @@ CHAIN_ERROR = ChainProblem(
 
 
 def problem_of(exc: Exception) -> ChainProblem:
+    if isinstance(exc, LogQueryRefusedError):  # names the range, not the node's words (untrusted)
+        return ChainProblem(
+            "log_query_refused",
+            f"The blockchain node refused the event log query for blocks {exc.from_block}-{exc.to_block} "
+            f"({exc.to_block - exc.from_block + 1} blocks). If it caps the range, lower "
+            "NANSEN_VERIFIER_LOG_RANGE_BLOCKS. The verifier keeps retrying.",
+        )
+    if isinstance(exc, RpcRefusedError):
+        return ChainProblem(
+            "chain_refused",
+            "The blockchain node refused a request the verifier needs; the verifier's log says which.",
+        )
     return next((problem for kind, problem in _PROBLEMS if isinstance(exc, kind)), CHAIN_ERROR)
 
 
@@ -87,6 +106,8 @@ class TrustLink(Protocol):
 
     def problem(self) -> ChainProblem | None: ...
 
+    def warning(self) -> str | None: ...
+
 
 class StaticLink:
     """A trust source handed in by the caller (tests): no thread, no chain problem of its own."""
@@ -99,6 +120,9 @@ class StaticLink:
         return self._trust.freshness()
 
     def problem(self) -> ChainProblem | None:
+        return None
+
+    def warning(self) -> str | None:
         return None
 
 
@@ -136,6 +160,7 @@ class ChainLink:
         confirmations: int = 0,
         interval: float = 1.0,
         log_range_blocks: int = 10_000,
+        head_stall_seconds: float = HEAD_STALL_SECONDS,
     ) -> None:
         self._rpc_url = rpc_url
         self._chain_id = chain_id
@@ -143,6 +168,7 @@ class ChainLink:
         self._policy = policy
         self._confirmations = confirmations
         self._log_range_blocks = log_range_blocks
+        self._head_stall_seconds = head_stall_seconds
         self._interval = interval
         self._mirror: ChainMirror | None = None
         self._deployment: Deployment | None = None
@@ -177,8 +203,32 @@ class ChainLink:
     def problem(self) -> ChainProblem | None:
         return self._problem
 
+    def warning(self) -> str | None:
+        """Set while confirmations hold back blocks of a node that has stopped mining: nodes that
+        mine only when a transaction arrives (Hardhat, Ganache automine, anvil without
+        --block-time) never confirm their last transactions."""
+        mirror = self._mirror
+        if mirror is None or self._confirmations == 0:
+            return None
+        waiting, still_for = mirror.unconfirmed()
+        if waiting == 0 or still_for < self._head_stall_seconds:
+            return None
+        return (
+            f"The node has mined no block for {still_for:.0f} s, so the last {waiting} blocks wait for "
+            f"{self._confirmations} confirmations and are not seen yet. On a node that mines only when a "
+            "transaction arrives, set NANSEN_VERIFIER_CONFIRMATIONS=0."
+        )
+
     # -- the background thread -----------------------------------------------------------------
     def start(self) -> None:
+        if self._confirmations:
+            log.warning(
+                "chain link: CONFIRMATIONS=%d: the last %d blocks are seen only once as many more are "
+                "mined; on a node that mines only when a transaction arrives (Hardhat, Ganache automine) "
+                "set NANSEN_VERIFIER_CONFIRMATIONS=0",
+                self._confirmations,
+                self._confirmations,
+            )
         self._thread.start()
 
     def stop(self, timeout: float = RPC_TIMEOUT_SECONDS + 1) -> None:
@@ -211,7 +261,12 @@ class ChainLink:
             self._attempted.set()
 
     def _check(self) -> None:
-        conn = connect(self._rpc_url, expected_chain_id=self._chain_id, timeout=RPC_TIMEOUT_SECONDS)
+        conn = connect(
+            self._rpc_url,
+            expected_chain_id=self._chain_id,
+            timeout=RPC_TIMEOUT_SECONDS,
+            settings_prefix="NANSEN_VERIFIER_",
+        )
         deployment = load_deployment(self._deployments_dir, conn.chain_id)
         check_deployment(conn, deployment)
         if deployment != self._deployment:

@@ -11,6 +11,10 @@ from nansen.openid4vp.dcql import CredentialQuery, parse_query, requested_only
 from nansen.openid4vp.errors import ClaimsMissingError
 from verifier.chain_link import TrustLink
 
+NOT_YET_SEEN_DETAIL = (
+    "The credential names a registry entry the verifier has not seen yet; it was probably issued "
+    "moments ago. Try again shortly."
+)
 STALE_DETAIL = (
     "The verifier's copy of the registry is older than its staleness bound, so it cannot vouch for "
     "this credential now. Try again shortly."
@@ -49,7 +53,11 @@ def verify_for_query(
     body = _body(result, verdict=verdict, reason=reason, checks=checks, claims=claims)
     if verdict is Verdict.UNKNOWN:
         problem = link.problem()
-        body["detail"] = problem.detail if problem is not None else STALE_DETAIL
+        if problem is not None:
+            body["detail"] = problem.detail
+        else:
+            not_yet_seen = result.check(CheckName.ANCHOR).reason == "root_not_yet_seen"
+            body["detail"] = NOT_YET_SEEN_DETAIL if not_yet_seen else STALE_DETAIL
     return body
 
 

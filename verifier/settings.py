@@ -31,6 +31,9 @@ class VerifierSettings(BaseSettings):
     max_staleness_seconds: float = Field(default=30.0, gt=0)
     sync_interval_seconds: float = Field(default=1.0, gt=0)
     confirmations: int = Field(default=0, ge=0)
+    # a credential whose root the mirror has not seen is "unknown" until the mirror's confirmed
+    # chain is this far past the root's claimed anchoring time (README: Configuration)
+    anchor_grace_seconds: int = Field(default=600, ge=0, le=86_400)
     log_range_blocks: int = Field(
         default=10_000, ge=1, le=1_000_000
     )  # public RPC nodes often cap eth_getLogs

@@ -147,6 +147,9 @@ def present(
     out: Annotated[
         Path | None, typer.Option(help="offline: also write the presentation to this file")
     ] = None,
+    credential_type: Annotated[
+        str | None, typer.Option("--type", help="offline: the credential type (vct) the officer accepts")
+    ] = None,
 ) -> None:
     """Share claims with a verifier."""
     from wallet_cli.commands.present import present as run
@@ -161,6 +164,7 @@ def present(
         claims=claims,
         credential_id=credential,
         out=out,
+        credential_type=credential_type,
     )
 
 

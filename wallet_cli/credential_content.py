@@ -19,7 +19,9 @@ from nansen.sdjwt.policy import Limits
 from nansen.sdjwt.processing import unfold
 
 # issuer-signed claims about the credential itself, not about the person (shown apart, never shared)
-ENVELOPE_CLAIMS = frozenset({"iss", "iat", "exp", "nbf", "vct", "cnf", "status", ANCHOR_CLAIM})
+ENVELOPE_CLAIMS = frozenset(
+    {"iss", "iat", "exp", "nbf", "vct", "vct#integrity", "cnf", "status", ANCHOR_CLAIM}
+)
 _LIMITS = Limits()
 
 

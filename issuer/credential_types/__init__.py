@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,26 +38,56 @@ class CredentialType:
         return sorted(set(fields))
 
     def type_metadata(self) -> dict[str, Any]:
-        """SD-JWT VC type metadata: display names in several languages, per-claim labels."""
+        """SD-JWT VC type metadata (draft-ietf-oauth-sd-jwt-vc, "Type Metadata"): display names and
+        per-claim labels in several languages, keyed by ``locale`` as the current text has it (it
+        replaced ``lang``)."""
         return {
             "vct": self.vct,
-            "display": [{"lang": d["locale"], "name": d["name"]} for d in self.display],
+            "display": [{"locale": d["locale"], "name": d["name"]} for d in self.display],
             "claims": [
                 {
                     "path": [name],
-                    "display": [{"lang": lang, "label": label} for lang, label in labels.items()],
+                    "display": [{"locale": lang, "label": label} for lang, label in labels.items()],
                     "sd": "always",
                 }
                 for name, labels in self.claim_labels.items()
             ],
         }
 
+    def issuer_metadata_claims(self) -> list[dict[str, Any]]:
+        """The claims description of the Credential Issuer Metadata (OpenID4VCI 1.0 Appendix B.2):
+        display entries are ``{name, locale}`` there."""
+        return [
+            {
+                "path": [name],
+                "mandatory": name in self.schema.get("required", []),
+                "display": [{"name": label, "locale": lang} for lang, label in labels.items()],
+            }
+            for name, labels in self.claim_labels.items()
+        ]
+
+    @property
+    def type_metadata_bytes(self) -> bytes:
+        """Exactly the bytes served as the type metadata: what ``vct#integrity`` covers."""
+        return json.dumps(self.type_metadata(), ensure_ascii=False, separators=(",", ":")).encode()
+
+    @property
+    def vct_integrity(self) -> str:
+        """W3C Subresource Integrity metadata of the type metadata (SD-JWT VC, "Document Integrity")."""
+        return "sha256-" + base64.b64encode(hashlib.sha256(self.type_metadata_bytes).digest()).decode()
+
     def disclosable_present(self, claims: dict[str, Any]) -> list[tuple[str]]:
         # every personal claim is selectively disclosable; nothing personal is always disclosed
         return [(name,) for name in self.schema["properties"] if name in claims]
 
 
-def load_types(directory: Path = BUILT_IN) -> dict[str, CredentialType]:
+def vct_for(vct_base: str, type_id: str) -> str:
+    return f"{vct_base.rstrip('/')}/{type_id}"
+
+
+def load_types(directory: Path = BUILT_IN, *, vct_base: str | None = None) -> dict[str, CredentialType]:
+    """The credential types in ``directory``; with ``vct_base``, each type's ``vct`` is
+    ``<vct_base>/<id>`` (a URL the deployer controls, where the type metadata is served)."""
     types = {}
     for path in sorted(directory.glob("*.json")):
         try:
@@ -63,7 +95,7 @@ def load_types(directory: Path = BUILT_IN) -> dict[str, CredentialType]:
             Draft202012Validator.check_schema(raw["schema"])
             kind = CredentialType(
                 raw["id"],
-                raw["vct"],
+                vct_for(vct_base, raw["id"]) if vct_base else raw["vct"],
                 raw["display"],
                 raw["claims"],
                 raw["schema"],

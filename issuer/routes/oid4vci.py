@@ -8,15 +8,17 @@ from fastapi import APIRouter, Form, HTTPException, Request, Response
 from fastapi.responses import JSONResponse
 
 from issuer.deps import IssuerState, StateDep
-from issuer.http_cache import cached_json
+from issuer.dpop import ALGS as DPOP_ALGS
+from issuer.http_cache import cached_document, cached_json
 from issuer.key_history import REFRESH_SECONDS as KEYS_REFRESH_SECONDS
 from issuer.key_history import KeysUnavailableError
 from issuer.wallet_answers import (
-    access_token_from,
+    WalletAuth,
     credential_answer,
     deferred_answer,
     nonce_answer,
     token_answer,
+    wallet_auth,
 )
 from nansen.openid4vci.errors import IssuanceProtocolError, invalid_request
 from nansen.openid4vci.offer import PRE_AUTHORIZED_GRANT
@@ -49,7 +51,7 @@ def _issuer_metadata(state: IssuerState) -> dict[str, Any]:
                 "proof_types_supported": {"jwt": {"proof_signing_alg_values_supported": ["ES256"]}},
                 "credential_metadata": {
                     "display": kind.display,
-                    "claims": kind.type_metadata()["claims"],
+                    "claims": kind.issuer_metadata_claims(),
                 },
             }
             for kind in state.types.values()
@@ -65,6 +67,7 @@ def authorization_server_metadata(request: Request, state: StateDep) -> Response
         "token_endpoint": f"{base}/token",
         "grant_types_supported": [PRE_AUTHORIZED_GRANT],
         "pre-authorized_grant_anonymous_access_supported": True,
+        "dpop_signing_alg_values_supported": list(DPOP_ALGS),  # RFC 9449 §5.1
     }
     return cached_json(request, document, max_age=METADATA_MAX_AGE)
 
@@ -80,16 +83,22 @@ def jwt_vc_issuer(request: Request, state: StateDep) -> Response:
     return cached_json(request, document, max_age=int(KEYS_REFRESH_SECONDS))
 
 
-@router.get("/type-metadata/{type_id}")
+@router.get("/.well-known/vct/{type_id}")
+@router.get("/type-metadata/{type_id}")  # the earlier address, kept for wallets that stored it
 def type_metadata(type_id: str, request: Request, state: StateDep) -> Response:
+    """SD-JWT VC type metadata, the document a vct URL resolves to; its bytes are what the
+    credentials' ``vct#integrity`` covers."""
     kind = state.types.get(type_id)
     if kind is None:
         raise HTTPException(404, "No credential type of that name.")
-    return cached_json(request, kind.type_metadata(), max_age=METADATA_MAX_AGE)
+    return cached_document(
+        request, kind.type_metadata_bytes, media_type="application/json", max_age=METADATA_MAX_AGE
+    )
 
 
 @router.post("/token")
 async def token(
+    request: Request,
     state: StateDep,
     grant_type: Annotated[str, Form(max_length=200)],
     pre_authorized_code: Annotated[str | None, Form(alias="pre-authorized_code", max_length=200)] = None,
@@ -101,7 +110,9 @@ async def token(
         )
     if not pre_authorized_code:
         raise invalid_request("pre-authorized_code is missing")
-    return await token_answer(state, code=pre_authorized_code, tx_code=tx_code)
+    return await token_answer(
+        state, code=pre_authorized_code, tx_code=tx_code, dpop=request.headers.get("dpop")
+    )
 
 
 @router.post("/nonce")
@@ -111,19 +122,19 @@ async def nonce(state: StateDep) -> JSONResponse:
 
 @router.post("/credential")
 async def credential(request: Request, state: StateDep) -> JSONResponse:
-    access_token = access_token_from(request.headers.get("authorization", ""))
+    auth = _auth(request, state, "/credential")
     try:
         body = await request.json()
     except ValueError as exc:
         raise invalid_request("the credential request is not JSON") from exc
     if not isinstance(body, dict):
         raise invalid_request("the credential request must be a JSON object")
-    return await credential_answer(state, access_token=access_token, body=body)
+    return await credential_answer(state, access_token=auth.access_token, body=body, jkt=auth.jkt)
 
 
 @router.post("/deferred_credential")
 async def deferred_credential(request: Request, state: StateDep) -> JSONResponse:
-    access_token = access_token_from(request.headers.get("authorization", ""))
+    auth = _auth(request, state, "/deferred_credential")
     try:
         body = await request.json()
     except ValueError as exc:
@@ -131,4 +142,15 @@ async def deferred_credential(request: Request, state: StateDep) -> JSONResponse
     transaction_id = body.get("transaction_id") if isinstance(body, dict) else None
     if not isinstance(transaction_id, str):
         raise invalid_request("transaction_id is missing")
-    return await deferred_answer(state, access_token=access_token, transaction_id=transaction_id)
+    return await deferred_answer(
+        state, access_token=auth.access_token, transaction_id=transaction_id, jkt=auth.jkt
+    )
+
+
+def _auth(request: Request, state: IssuerState, endpoint: str) -> WalletAuth:
+    return wallet_auth(
+        state,
+        authorization=request.headers.get("authorization", ""),
+        dpop=request.headers.get("dpop"),
+        endpoint=endpoint,
+    )

@@ -9,7 +9,7 @@ import requests
 from web3 import Web3
 from web3.exceptions import Web3Exception
 
-from nansen.chain.errors import RpcUnavailableError, WrongChainError
+from nansen.chain.errors import RpcRefusedError, RpcUnavailableError, WrongChainError
 
 _TRANSPORT_ERRORS = (requests.RequestException, OSError, Web3Exception)
 
@@ -21,20 +21,28 @@ class Connection:
     w3: Web3
     rpc_url: str
     chain_id: int
+    settings_prefix: str = "NANSEN_"  # whose settings name the node in messages: NANSEN_ISSUER_, ...
 
     def rpc(self, method: str, params: list[Any]) -> Any:
         """One raw JSON-RPC request, errors turned into ChainError leaves."""
         try:
             response = self.w3.provider.make_request(method, params)  # type: ignore[arg-type]
         except _TRANSPORT_ERRORS as exc:
-            raise RpcUnavailableError(self.rpc_url, f"{type(exc).__name__}: {exc}") from exc
+            raise RpcUnavailableError(
+                self.rpc_url, f"{type(exc).__name__}: {exc}", settings_prefix=self.settings_prefix
+            ) from exc
         if "error" in response:
-            raise RpcUnavailableError(self.rpc_url, f"{method} answered {response['error']}")
+            error = response["error"]
+            detail = str(error.get("message", error)) if isinstance(error, dict) else str(error)
+            raise RpcRefusedError(self.rpc_url, method, detail)
         return response["result"]
 
 
-def connect(rpc_url: str, *, expected_chain_id: int, timeout: float = 10.0) -> Connection:
-    """Connects and refuses a node serving another chain than ``expected_chain_id``."""
+def connect(
+    rpc_url: str, *, expected_chain_id: int, timeout: float = 10.0, settings_prefix: str = "NANSEN_"
+) -> Connection:
+    """Connects and refuses a node serving another chain than ``expected_chain_id``; messages name
+    the settings ``settings_prefix`` + RPC_URL and CHAIN_ID."""
     session = requests.Session()
     adapter = requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=16, max_retries=0)
     session.mount("http://", adapter)
@@ -46,7 +54,11 @@ def connect(rpc_url: str, *, expected_chain_id: int, timeout: float = 10.0) -> C
     try:
         actual = int(w3.eth.chain_id)
     except _TRANSPORT_ERRORS as exc:
-        raise RpcUnavailableError(rpc_url, f"{type(exc).__name__}: {exc}") from exc
+        raise RpcUnavailableError(
+            rpc_url, f"{type(exc).__name__}: {exc}", settings_prefix=settings_prefix
+        ) from exc
     if actual != expected_chain_id:
-        raise WrongChainError(expected=expected_chain_id, actual=actual, rpc_url=rpc_url)
-    return Connection(w3=w3, rpc_url=rpc_url, chain_id=actual)
+        raise WrongChainError(
+            expected=expected_chain_id, actual=actual, rpc_url=rpc_url, settings_prefix=settings_prefix
+        )
+    return Connection(w3=w3, rpc_url=rpc_url, chain_id=actual, settings_prefix=settings_prefix)

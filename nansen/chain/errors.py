@@ -4,6 +4,8 @@
 
     ChainError (nansen.errors)
     ├── RpcUnavailableError       the RPC endpoint does not answer (within a bounded timeout)
+    │   └── RpcRefusedError       it answers a request with an error
+    │       └── LogQueryRefusedError   an eth_getLogs range it refuses (capped ranges)
     ├── WrongChainError           the endpoint serves another chain id than the settings name
     ├── DeploymentError           deployments/<chainId>.json missing or malformed, or no code/impostor code
     ├── ContractRevertedError     a call or transaction reverted with a named custom error
@@ -24,24 +26,47 @@ from nansen.errors import ChainError
 
 
 class RpcUnavailableError(ChainError):
-    def __init__(self, rpc_url: str, detail: str) -> None:
+    def __init__(self, rpc_url: str, detail: str, *, settings_prefix: str = "NANSEN_") -> None:
         super().__init__(
             f"the chain RPC at {rpc_url} did not answer: {detail}",
             user_message=(
                 f"Cannot reach the blockchain node at {rpc_url}. Check that it is running "
-                "(for a local chain: `nansen chain up`) and that NANSEN_RPC_URL is right."
+                f"(for a local chain: `nansen chain up`) and that {settings_prefix}RPC_URL is right."
             ),
         )
         self.rpc_url = rpc_url
 
 
+class RpcRefusedError(RpcUnavailableError):
+    """The node answered a request with an error (a capped log range, a method it does not serve)."""
+
+    def __init__(self, rpc_url: str, method: str, detail: str) -> None:
+        ChainError.__init__(
+            self,
+            f"the chain RPC at {rpc_url} refused {method}: {detail}",
+            user_message=f"The blockchain node at {rpc_url} refused {method}: {detail}",
+        )
+        self.rpc_url = rpc_url
+        self.method = method
+        self.detail = detail
+
+
+class LogQueryRefusedError(RpcRefusedError):
+    """The node refused an ``eth_getLogs`` range (many providers cap it)."""
+
+    def __init__(self, rpc_url: str, from_block: int, to_block: int, detail: str) -> None:
+        super().__init__(rpc_url, f"eth_getLogs for blocks {from_block}-{to_block}", detail)
+        self.from_block = from_block
+        self.to_block = to_block
+
+
 class WrongChainError(ChainError):
-    def __init__(self, *, expected: int, actual: int, rpc_url: str) -> None:
+    def __init__(self, *, expected: int, actual: int, rpc_url: str, settings_prefix: str = "NANSEN_") -> None:
         super().__init__(
             f"chain id mismatch at {rpc_url}: expected {expected}, node reports {actual}",
             user_message=(
                 f"The node at {rpc_url} serves chain {actual}, but the settings expect chain {expected}. "
-                "Point NANSEN_RPC_URL at the right network or fix NANSEN_CHAIN_ID."
+                f"Point {settings_prefix}RPC_URL at the right network or fix {settings_prefix}CHAIN_ID."
             ),
         )
         self.expected = expected

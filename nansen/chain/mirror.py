@@ -16,6 +16,7 @@ from typing import Any
 
 from nansen.chain.connection import Connection
 from nansen.chain.deployment import Deployment
+from nansen.chain.errors import LogQueryRefusedError, RpcRefusedError
 from nansen.chain.events import DecodedEvent, decode_log
 from nansen.chain.records import BatchRecord, CredentialStatus, IssuerRecord, SigningKeyRecord
 from nansen.errors import ChainError
@@ -51,6 +52,7 @@ class ChainMirror:
         self._max_blocks = max_blocks_per_query
         self._clock = clock
         self._sync_lock = threading.Lock()
+        self._head, self._head_moved_at = -1, clock()
         self.rpc_calls = 0
         self._reset()
 
@@ -97,6 +99,10 @@ class ChainMirror:
     def status_words(self, issuer: str) -> dict[int, int]:
         return dict(self._words.get(issuer, {}))
 
+    def unconfirmed(self) -> tuple[int, float]:
+        """Blocks past the mirror held back for confirmations, and seconds since the head moved."""
+        return max(0, self._head - self._block), self._clock() - self._head_moved_at
+
     def freshness(self) -> Freshness:
         age = self._clock() - self._synced_at if self._synced_at else float("inf")
         return Freshness(self._block, self._block_time, self._synced_at, age)
@@ -114,23 +120,13 @@ class ChainMirror:
                 if current is None or current["hash"] != self._block_hash:
                     self._reset()  # a reorg deeper than the confirmation depth: rebuild
             head = int(self._rpc("eth_blockNumber", []), 16)
+            if head != self._head:
+                self._head, self._head_moved_at = head, self._clock()
             target = head - self._confirmations
             applied = 0
             while self._block < target:
                 upto = min(target, self._block + self._max_blocks)
-                logs = self._rpc(
-                    "eth_getLogs",
-                    [
-                        {
-                            "fromBlock": hex(self._block + 1),
-                            "toBlock": hex(upto),
-                            "address": [
-                                self._deployment.issuer_registry,
-                                self._deployment.credential_registry,
-                            ],
-                        }
-                    ],
-                )
+                logs = self._logs(self._block + 1, upto)
                 for event in sorted(
                     (e for e in map(decode_log, logs) if e is not None),
                     key=lambda e: (e.block_number, e.log_index),
@@ -144,6 +140,17 @@ class ChainMirror:
                 self._block_time = int(block["timestamp"], 16)
             self._synced_at = self._clock()
             return applied
+
+    def _logs(self, first: int, last: int) -> Any:
+        query = {
+            "fromBlock": hex(first),
+            "toBlock": hex(last),
+            "address": [self._deployment.issuer_registry, self._deployment.credential_registry],
+        }
+        try:
+            return self._rpc("eth_getLogs", [query])
+        except RpcRefusedError as exc:  # most often a provider's cap on the range
+            raise LogQueryRefusedError(self._conn.rpc_url, first, last, exc.detail) from None
 
     def _apply(self, event: DecodedEvent) -> None:
         args = event.args

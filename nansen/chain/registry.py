@@ -13,9 +13,11 @@ from nansen.chain.artifacts import load_artifact
 from nansen.chain.connection import Connection
 from nansen.chain.deployment import Deployment
 from nansen.chain.errors import RpcUnavailableError, StatusUpdateError
+from nansen.chain.events import decode_log
 from nansen.chain.records import BatchRecord, CredentialStatus, IssuerRecord, SigningKeyRecord
 from nansen.chain.revert import decode_revert, revert_data_from
 from nansen.chain.transactions import Receipt, TransactionSender
+from nansen.errors import ChainError
 
 STATUS_ENTRIES_PER_WORD = 128
 MAX_WORDS_PER_READ = 2048
@@ -164,6 +166,15 @@ class RegistryWriter:
         return self._send(
             self._registry.credential_registry, "setStatuses", pack_status_updates(indices, statuses)
         )
+
+
+def batch_anchored_at(receipt: Receipt, root: bytes) -> int:
+    """The chain time (block timestamp) the receipt's ``BatchAnchored`` event recorded for ``root``."""
+    for log in receipt.logs:
+        event = decode_log(log)
+        if event is not None and event.name == "BatchAnchored" and event.args["root"] == root:
+            return int(event.args["anchoredAt"])
+    raise ChainError(f"transaction {receipt.tx_hash} anchored no batch with this root")
 
 
 def pack_status_updates(indices: Sequence[int], statuses: Sequence[CredentialStatus]) -> bytes:

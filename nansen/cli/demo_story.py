@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from nansen.chain import devchain
-from nansen.cli.dev_commands import bootstrap_environment
+from nansen.cli.dev_commands import DEMO_ISSUER_ID, bootstrap_environment
 
-VCT = "https://nansen.example/credentials/refugee-identity"
+VCT = f"{DEMO_ISSUER_ID}/.well-known/vct/refugee_identity"  # the issuer's default vct
 PERSON = {
     "given_name": "Amina",
     "family_name": "Haddad",

@@ -19,6 +19,7 @@ from nansen.errors import CredentialError, NansenError
 from nansen.merkle import InclusionProof, leaf_hash, root_from_json
 
 ANCHOR_CLAIM = "anchor"
+ANCHORED_AT = "anchored_at"  # member of the anchor claim
 _ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}")
 
 # the canonical text streamed into the hash, never built
@@ -39,14 +40,20 @@ class AnchorClaim:
     registry: str  # CredentialRegistry address, checksummed
     root: bytes
     proof: InclusionProof
+    # the anchoring block's timestamp as the issuer saw it: tells a verifier whose mirror has not
+    # seen the root yet how long to wait before concluding it was never anchored (a hint, not a fact)
+    anchored_at: int | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        claim: dict[str, Any] = {
             "chain_id": self.chain_id,
             "registry": self.registry,
             "root": b64url_encode(self.root),
             "proof": self.proof.to_json(),
         }
+        if self.anchored_at is not None:
+            claim[ANCHORED_AT] = self.anchored_at
+        return claim
 
 
 def content_leaf(payload: Mapping[str, Any]) -> bytes:
@@ -101,6 +108,17 @@ def prove_anchor(unverified: Any, *, leaf: bytes) -> ProvenAnchor:
     except NansenError as exc:
         raise AnchorClaimError(f"anchor claim is malformed: {exc.message}") from exc
     return ProvenAnchor(chain_id, registry, root, leaf_count, computed == root)
+
+
+def claimed_anchoring_time(unverified: Any) -> int | None:
+    """The anchor claim's ``anchored_at`` (a claim already walked by ``prove_anchor``), or None when
+    it has none (credentials issued before it existed). Raises ``AnchorClaimError`` if malformed."""
+    value = unverified.get(ANCHORED_AT) if isinstance(unverified, Mapping) else None
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise AnchorClaimError("anchor anchored_at must be a non-negative integer (seconds)")
+    return value
 
 
 def _claim_fields(unverified: Any) -> tuple[int, str, bytes]:

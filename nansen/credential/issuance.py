@@ -17,7 +17,7 @@ from nansen.sdjwt.issuance import IssuedSdJwt, PreparedSdJwt, prepare_sd_jwt, si
 from nansen.sdjwt.processing import ClaimPath
 
 RESERVED_CLAIMS = frozenset(
-    {"iss", "iat", "exp", "nbf", "vct", "cnf", "status", ANCHOR_CLAIM, "_sd", "_sd_alg"}
+    {"iss", "iat", "exp", "nbf", "vct", "vct#integrity", "cnf", "status", ANCHOR_CLAIM, "_sd", "_sd_alg"}
 )
 
 
@@ -39,6 +39,7 @@ def prepare_credential(
     status_index: int,
     decoys: int = 2,
     random: RandomSource = secrets,
+    vct_integrity: str | None = None,
 ) -> PreparedCredential:
     """The payload with digests in place of disclosable claims, and its Merkle leaf."""
     clash = RESERVED_CLAIMS.intersection(claims)
@@ -54,6 +55,8 @@ def prepare_credential(
         "status": status_claim(issuer_id, status_index),
         **claims,
     }
+    if vct_integrity is not None:  # SD-JWT VC: integrity metadata (W3C SRI) of the type metadata
+        payload["vct#integrity"] = vct_integrity
     prepared = prepare_sd_jwt(
         payload=payload, disclosable=disclosable, decoys=decoys, holder_key=holder_key, random=random
     )
@@ -67,11 +70,15 @@ def complete_credential(
     registry: str,
     root: bytes,
     proof: InclusionProof,
+    anchored_at: int,
     signer_key: PrivateKey,
     kid: str,
 ) -> IssuedSdJwt:
-    """Adds the anchor claim (root anchored on chain, inclusion proof) and signs."""
-    anchor = AnchorClaim(chain_id=chain_id, registry=registry, root=root, proof=proof)
+    """Adds the anchor claim (root anchored on chain, inclusion proof, the anchoring block's
+    timestamp) and signs."""
+    anchor = AnchorClaim(
+        chain_id=chain_id, registry=registry, root=root, proof=proof, anchored_at=anchored_at
+    )
     return sign_prepared(
         prepared.prepared, signer_key=signer_key, kid=kid, extra_claims={ANCHOR_CLAIM: anchor.to_json()}
     )

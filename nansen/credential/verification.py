@@ -4,7 +4,8 @@ Order: issuer key from the registry (accredited issuer, known key) -> SD-JWT and
 (signature, disclosures, key binding, validity period) -> issuer trust (active now, key valid at
 ``iat`` and at anchoring time) -> anchor proof against a root that issuer anchored -> status.
 Anything the mirror cannot vouch for because it is older than ``max_staleness`` is "unknown",
-never "valid".
+never "valid"; so is a root it has not seen while its confirmed chain is not yet past the time the
+root claims to have been anchored (``_unseen_root``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nansen.chain.records import CredentialStatus, IssuerRecord, SigningKeyRecord
-from nansen.credential.anchor import ANCHOR_CLAIM, AnchorClaimError, content_leaf, prove_anchor
+from nansen.credential.anchor import (
+    ANCHOR_CLAIM,
+    AnchorClaimError,
+    claimed_anchoring_time,
+    content_leaf,
+    prove_anchor,
+)
 from nansen.credential.checks import check_for
 from nansen.credential.result import (
     NOT_REQUESTED,
@@ -53,6 +60,9 @@ _TRUST_PASSED, _ANCHOR_PASSED, _STATUS_PASSED = (
 class VerificationPolicy:
     max_staleness: float = 30.0  # seconds the mirror may lag before status/anchor become unknown
     clock_skew: int = 60
+    # seconds past a root's claimed anchoring time before a mirror that has not seen it says
+    # "not anchored" rather than "not yet seen" (see CredentialVerifier._unseen_root)
+    anchor_grace: int = 600
     kb_max_age: int = 300
     status_list_size: int = STATUS_LIST_SIZE
     limits: Limits = field(default_factory=Limits)
@@ -121,8 +131,9 @@ class CredentialVerifier:
         fresh = freshness.within(self._policy.max_staleness)
         chain_freshness = ChainFreshness(freshness.block_number, freshness.block_time, freshness.age)
         resolved = _Resolved()
+        now = int(self._clock())
         try:
-            verified = run(self._resolver(resolved, fresh), int(self._clock()))
+            verified = run(self._resolver(resolved, fresh), now)
         except SdJwtError as exc:
             cause = exc.__cause__ if isinstance(exc.__cause__, _IssuerLookupError) else None
             failed = cause.check if cause else Check(check_for(exc), Outcome.FAILED, exc.reason)
@@ -137,7 +148,7 @@ class CredentialVerifier:
         assert issuer is not None and key is not None  # the resolver set both or raised
         payload = verified.issuer_payload
         trust_check = self._issuer_trust(issuer, key, payload, fresh)
-        anchor_check, anchored_at = self._anchor(issuer, payload, fresh)
+        anchor_check, anchored_at = self._anchor(issuer, payload, fresh, freshness.block_time, now)
         if anchored_at is not None and not key.valid_at(anchored_at):
             anchor_check = Check(CheckName.ANCHOR, Outcome.FAILED, "key_not_valid_at_anchoring")
         status_check = self._status(issuer, payload, fresh)
@@ -212,7 +223,7 @@ class CredentialVerifier:
         return PASSED[CheckName.ISSUER_TRUST]
 
     def _anchor(
-        self, issuer: IssuerRecord, payload: Mapping[str, Any], fresh: bool
+        self, issuer: IssuerRecord, payload: Mapping[str, Any], fresh: bool, mirror_time: int, now: int
     ) -> tuple[Check, int | None]:
         try:
             anchor = prove_anchor(payload.get(ANCHOR_CLAIM), leaf=content_leaf(payload))
@@ -224,13 +235,47 @@ class CredentialVerifier:
             return Check(CheckName.ANCHOR, Outcome.FAILED, "proof_mismatch"), None
         batch = self._trust.batch(anchor.root)
         if batch is None:
-            outcome = Outcome.FAILED if fresh else Outcome.UNKNOWN
-            return Check(CheckName.ANCHOR, outcome, "root_not_anchored" if fresh else "mirror_stale"), None
+            if not fresh:
+                return Check(CheckName.ANCHOR, Outcome.UNKNOWN, "mirror_stale"), None
+            return self._unseen_root(payload, mirror_time, now), None
         if batch.issuer != issuer.address:
             return Check(CheckName.ANCHOR, Outcome.FAILED, "root_of_other_issuer"), None
         if anchor.leaf_count != batch.count:
             return Check(CheckName.ANCHOR, Outcome.FAILED, "batch_size_mismatch"), None
         return PASSED[CheckName.ANCHOR], batch.anchored_at
+
+    def _unseen_root(self, payload: Mapping[str, Any], mirror_time: int, now: int) -> Check:
+        """A root the mirror has not seen: never anchored, or anchored after the mirror's last block.
+
+        At a border desk, "invalid" on a refugee's brand-new document is the harm to avoid. The
+        issuer delivers as soon as its batch is anchored, while a mirror polls every sync interval
+        and stays CONFIRMATIONS blocks behind the head (and each worker has its own). So the root
+        is "not yet seen" (unknown: retry) until the mirror's confirmed chain holds a block stamped
+        more than ``anchor_grace`` after the time the root claims to have been anchored: had it
+        been, the mirror would hold it. Only then is it "not anchored" (invalid), so the check can
+        still fail.
+
+        The claimed time is the anchor claim's ``anchored_at`` (the anchoring block's timestamp,
+        issuer-signed), else ``iat`` for credentials issued before that member existed (their
+        batch is anchored within the issuer's batch window after ``iat``). The grace covers a
+        reorg that moves the anchoring transaction to a later block, and the issuer anchoring the
+        root again after one. A claim can postpone "invalid" to the verifier's clock plus skew plus
+        grace at most: a thief holding a signing key but not the issuer's chain account gets
+        "unknown" for that long, never "valid".
+        """
+        try:
+            claimed = claimed_anchoring_time(payload.get(ANCHOR_CLAIM))
+        except AnchorClaimError as exc:
+            return Check(CheckName.ANCHOR, Outcome.FAILED, exc.reason)
+        if claimed is None:
+            iat = payload.get("iat")
+            if not isinstance(iat, int) or isinstance(iat, bool):
+                return Check(CheckName.ANCHOR, Outcome.FAILED, "root_not_anchored")
+            claimed = iat
+        policy = self._policy
+        if mirror_time > min(claimed, now + policy.clock_skew) + policy.anchor_grace:
+            return Check(CheckName.ANCHOR, Outcome.FAILED, "root_not_anchored")
+        return Check(CheckName.ANCHOR, Outcome.UNKNOWN, "root_not_yet_seen")
 
     def _status(self, issuer: IssuerRecord, payload: Mapping[str, Any], fresh: bool) -> Check:
         try:

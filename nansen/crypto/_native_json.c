@@ -4,15 +4,19 @@
    values, no NaN or Infinity, no repeated member name in an object, no control character in a
    string, nothing nested deeper than max_depth, valid UTF-8. What it does not accept raises a bare
    ValueError, and the caller then asks Python's json for the verdict and its exact wording. So the
-   rare inputs left to Python are not refused here but handed over: lone surrogates in \u escapes
-   (Python keeps them), numbers too long for the fast routes only go through Python's own
-   PyLong_FromString and PyOS_string_to_double, as json does.
+   rare inputs left to Python are not refused here but handed over, and the Python route refuses
+   them in its words: what I-JSON (RFC 7493) forbids, lone surrogates in \u escapes, integers
+   beyond +-(2^53 - 1) and numbers beyond a double's range. Fractions and exponents go through
+   PyOS_string_to_double, as json's float() does.
 
    Results are built as json builds them: dict in member order, list, str, int, float, bool, None. */
+
+#include <math.h>
 
 #include "_native.h"
 
 #define MAX_NESTING 512 /* the recursion here, whatever max_depth the caller asks for */
+#define MAX_SAFE_INTEGER 9007199254740991LL /* 2^53 - 1 */
 
 typedef struct {
     const unsigned char *p, *end;
@@ -104,7 +108,7 @@ static PyObject *unescape(const unsigned char *start, const unsigned char *stop)
             if (unit >= 0xD800 && unit <= 0xDBFF) {
                 long low = stop - s >= 6 && s[0] == '\\' && s[1] == 'u' ? hex4(s + 2) : -1;
                 if (low < 0xDC00 || low > 0xDFFF) {
-                    why = "lone surrogate"; /* Python keeps it: its route decides */
+                    why = "lone surrogate"; /* not Unicode: the Python route refuses it (I-JSON) */
                     break;
                 }
                 s += 6;
@@ -202,24 +206,24 @@ static PyObject *parse_number(Parser *ps) {
     }
     ps->p = s;
     size_t len = (size_t)(s - start);
-    if (!fractional && len <= 18) {
+    if (!fractional) {
+        /* I-JSON's integers: |n| <= 2^53 - 1, which has 16 digits; the Python route refuses the rest */
+        const unsigned char *digits = *start == '-' ? start + 1 : start;
+        if (s - digits > 16) return refuse("integer beyond I-JSON's range");
         long long value = 0;
-        for (const unsigned char *d = *start == '-' ? start + 1 : start; d < s; d++) value = value * 10 + (*d - '0');
+        for (const unsigned char *d = digits; d < s; d++) value = value * 10 + (*d - '0');
+        if (value > MAX_SAFE_INTEGER) return refuse("integer beyond I-JSON's range");
         return PyLong_FromLongLong(*start == '-' ? -value : value);
     }
     char stack[64], *text = len < sizeof stack ? stack : PyMem_Malloc(len + 1);
     if (text == NULL) return PyErr_NoMemory();
     memcpy(text, start, len);
     text[len] = 0;
-    PyObject *number = NULL;
-    if (!fractional) {
-        number = PyLong_FromString(text, NULL, 10); /* its digit limit raises ValueError, as in json */
-    } else {
-        double value = PyOS_string_to_double(text, NULL, NULL); /* float()'s routine: 1e400 is inf */
-        if (!(value == -1.0 && PyErr_Occurred())) number = PyFloat_FromDouble(value);
-    }
+    double value = PyOS_string_to_double(text, NULL, NULL); /* float()'s routine: 1e400 is inf */
     if (text != stack) PyMem_Free(text);
-    return number;
+    if (value == -1.0 && PyErr_Occurred()) return NULL;
+    if (!isfinite(value)) return refuse("number beyond a double's range"); /* I-JSON: the Python route refuses */
+    return PyFloat_FromDouble(value);
 }
 
 static PyObject *parse_value(Parser *ps);

@@ -7,7 +7,8 @@
     ├── JsonError                   reason "json_malformed"
     │   ├── DuplicateKeyError       reason "duplicate_key"
     │   ├── JsonTooLargeError       reason "too_large"
-    │   └── JsonTooDeepError        reason "too_deep"
+    │   ├── JsonTooDeepError        reason "too_deep"
+    │   └── NotIJsonError           reason "not_i_json"
     ├── KeyFormatError              reason "key_invalid"
     │   ├── UnsupportedKeyError     reason "key_unsupported"
     │   └── WrongPassphraseError    reason "wrong_passphrase"
@@ -54,6 +55,14 @@ class JsonTooDeepError(JsonError):
     """The JSON value nests deeper than the depth limit."""
 
     reason = "too_deep"
+
+
+class NotIJsonError(JsonError):
+    """Valid JSON that I-JSON (RFC 7493) forbids and no issuer of ours writes: an integer beyond
+    +-(2^53 - 1), a number beyond a double's range, or a string or member name holding a lone
+    surrogate (text that is not Unicode)."""
+
+    reason = "not_i_json"
 
 
 class KeyFormatError(CryptoError):

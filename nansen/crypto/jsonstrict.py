@@ -2,21 +2,35 @@
 
 Refuses duplicate member names (RFC 8259 leaves the winner undefined, so two parsers can see two
 different documents), NaN/Infinity, invalid UTF-8, texts above ``max_bytes`` and values nested
-deeper than ``max_depth``.
+deeper than ``max_depth``; and what I-JSON (RFC 7493) forbids, which no issuer of ours writes
+(a verifier must be at least as strict as the issuers it trusts): integers beyond +-(2^53 - 1),
+numbers beyond a double's range (1e400), and lone surrogates (``"\\ud800"``: text that is not
+Unicode, with no UTF-8 form).
 """
 
 from __future__ import annotations
 
 import json
+import math
+import re
 from collections.abc import Callable
 from json.scanner import make_scanner
 from typing import Any, cast
 
-from nansen.crypto.errors import DuplicateKeyError, JsonError, JsonTooDeepError, JsonTooLargeError
+from nansen.crypto.errors import (
+    DuplicateKeyError,
+    JsonError,
+    JsonTooDeepError,
+    JsonTooLargeError,
+    NotIJsonError,
+)
 from nansen.crypto.native import native
 
 DEFAULT_MAX_BYTES = 64 * 1024
 DEFAULT_MAX_DEPTH = 32
+MAX_SAFE_INTEGER = 2**53 - 1  # I-JSON's integer range: what every JSON parser holds exactly
+_SAFE_DIGITS = len(str(MAX_SAFE_INTEGER))  # a longer integer is out of range, unconverted
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -42,9 +56,26 @@ def _refuse_constant(name: str) -> Any:
     raise JsonError(f"JSON constant {name} is not allowed")
 
 
-_DECODER = json.JSONDecoder(object_pairs_hook=_unique_object, parse_constant=_refuse_constant)
+def _safe_int(text: str) -> int:
+    digits = len(text) - text.startswith("-")
+    value = int(text) if digits <= _SAFE_DIGITS else None  # never converts 4,000 digits
+    if value is None or abs(value) > MAX_SAFE_INTEGER:
+        # the digit count, never the number: it may be a person's claim
+        raise NotIJsonError(f"an integer of {digits} digits is beyond I-JSON's range (2^53 - 1)")
+    return value
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise NotIJsonError("a number is beyond the range of a double (I-JSON)")
+    return value
+
+
+_NUMBERS: dict[str, Any] = {"parse_int": _safe_int, "parse_float": _finite_float}
+_DECODER = json.JSONDecoder(object_pairs_hook=_unique_object, parse_constant=_refuse_constant, **_NUMBERS)
 # a text without "{" holds no object, so no member names to repeat: the hook-free C path is as strict
-_OBJECTLESS_DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
+_OBJECTLESS_DECODER = json.JSONDecoder(parse_constant=_refuse_constant, **_NUMBERS)
 # typeshed types make_scanner's argument as a scanner; at run time it is the decoder (its context)
 _SCANNER = make_scanner(cast(Any, _DECODER))
 _OBJECTLESS_SCANNER = make_scanner(cast(Any, _OBJECTLESS_DECODER))
@@ -115,4 +146,48 @@ def _loads_in_python(data: bytes | str, max_depth: int) -> Any:
     # Counting brackets (in C) is a cheap upper bound on depth; walk only when it could be exceeded.
     if text.count("[") + text.count("{") > max_depth and json_depth(value) > max_depth:
         raise JsonTooDeepError(f"JSON value nests deeper than {max_depth}")
+    # a lone surrogate comes from a \u escape, or from a str handed in with one: look only then
+    if ("\\u" in text or not text.isascii()) and _holds_surrogate(value):
+        raise NotIJsonError("a string holds a lone surrogate: it is not Unicode text (I-JSON)")
     return value
+
+
+def check_i_json(value: Any) -> None:
+    """Raise ``NotIJsonError`` if a value about to be written holds what ``loads_strict`` refuses
+    to read back (issuers call it, so that no verifier refuses what they sign)."""
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, bool) or node is None:
+            continue
+        if isinstance(node, int):
+            if abs(node) > MAX_SAFE_INTEGER:
+                raise NotIJsonError("an integer is beyond I-JSON's range (2^53 - 1)")
+        elif isinstance(node, float):
+            if not math.isfinite(node):
+                raise NotIJsonError("a number is not finite")
+        elif isinstance(node, str):
+            if not node.isascii() and _SURROGATE.search(node):
+                raise NotIJsonError("a string holds a lone surrogate: it is not Unicode text")
+        elif isinstance(node, dict):
+            stack.extend(node)
+            stack.extend(node.values())
+        elif isinstance(node, list | tuple):
+            stack.extend(node)
+
+
+def _holds_surrogate(value: Any) -> bool:
+    """Whether a string or member name anywhere in a parsed value holds a lone surrogate (a pair
+    escaped as two ``\\u`` escapes is one character by then)."""
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            if not node.isascii() and _SURROGATE.search(node):
+                return True
+        elif isinstance(node, dict):
+            stack.extend(node)
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False

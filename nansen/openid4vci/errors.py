@@ -14,6 +14,7 @@ class IssuanceProtocolError(CredentialError):
         self.description = description
         self.status = status
         self.reason = error
+        self.headers: dict[str, str] = {}  # response headers the refusal needs (e.g. a DPoP challenge)
 
     def body(self) -> dict[str, str]:
         return {"error": self.error, "error_description": self.description}
@@ -33,3 +34,12 @@ def invalid_nonce(description: str) -> IssuanceProtocolError:
 
 def invalid_request(description: str) -> IssuanceProtocolError:
     return IssuanceProtocolError("invalid_request", description)
+
+
+def bearer_refused() -> IssuanceProtocolError:
+    """A bearer access token where the deployment accepts only DPoP-bound ones (RFC 9449 §7.1)."""
+    refusal = IssuanceProtocolError(
+        "invalid_token", "This issuer accepts only DPoP-bound access tokens (RFC 9449).", status=401
+    )
+    refusal.headers["WWW-Authenticate"] = 'DPoP error="invalid_token", algs="ES256"'
+    return refusal

@@ -14,13 +14,14 @@ from typing import Any, NamedTuple, NewType, Protocol
 
 from nansen.crypto import errors as crypto_errors
 from nansen.crypto.b64 import b64url_decode, b64url_encode, sha256_b64url
-from nansen.crypto.jsonstrict import loads_strict
+from nansen.crypto.jsonstrict import check_i_json, loads_strict
 from nansen.crypto.native import native
 from nansen.sdjwt.errors import (
     ClaimNameForbiddenError,
     DuplicateKeyError,
     IssuanceError,
     MalformedError,
+    NotIJsonError,
     TooDeepError,
     TooLargeError,
 )
@@ -63,6 +64,10 @@ def create_disclosure(name: str | None, value: Any, random: RandomSource) -> Dis
     salt = b64url_encode(random.token_bytes(SALT_BYTES))
     array = [salt, value] if name is None else [salt, name, value]
     try:
+        check_i_json(array)  # what a verifier would refuse (its loads_strict) is never issued
+    except crypto_errors.NotIJsonError as exc:
+        raise IssuanceError(f"claim {name!r} holds a value I-JSON forbids: {exc}") from exc
+    try:
         text = json.dumps(array, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     except (TypeError, ValueError) as exc:
         raise IssuanceError(f"claim value is not JSON-serialisable: {exc}") from exc
@@ -93,6 +98,8 @@ def parse_disclosure(unverified_encoded: str, *, max_bytes: int, max_depth: int)
         raise TooLargeError(f"disclosure: {exc}") from exc
     except crypto_errors.JsonTooDeepError as exc:
         raise TooDeepError(f"disclosure: {exc}") from exc
+    except crypto_errors.NotIJsonError as exc:
+        raise NotIJsonError(f"disclosure: {exc}") from exc
     except UnicodeDecodeError as exc:
         raise MalformedError("disclosure is not base64url JSON: JSON text is not valid UTF-8") from exc
     except (crypto_errors.EncodingError, crypto_errors.JsonError, ValueError) as exc:

@@ -14,6 +14,7 @@ it on their class; the others are located by the verification step that raised t
         ├── TooLargeError                "too_large"
         ├── TooManyDisclosuresError      "too_many_disclosures"
         ├── TooDeepError                 "too_deep"
+        ├── NotIJsonError                "not_i_json"       (RFC 7493: unsafe integer, lone surrogate)
         ├── AlgorithmNotAllowedError     "alg_not_allowed"
         ├── HeaderForbiddenError         "header_forbidden" (jwk/jku/x5u/x5c header, unknown crit)
         ├── TypInvalidError              "typ_invalid"
@@ -97,6 +98,12 @@ class TooManyDisclosuresError(SdJwtError):
 
 class TooDeepError(SdJwtError):
     reason = "too_deep"
+
+
+class NotIJsonError(SdJwtError):
+    """The header, payload, a disclosure or the KB-JWT holds a value I-JSON forbids."""
+
+    reason = "not_i_json"
 
 
 class AlgorithmNotAllowedError(SdJwtError):

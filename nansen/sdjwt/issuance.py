@@ -13,6 +13,8 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from nansen.crypto.errors import NotIJsonError
+from nansen.crypto.jsonstrict import check_i_json
 from nansen.crypto.jws import ContentDigest, sign_compact_with_digest
 from nansen.crypto.keys import PrivateKey, PublicKey
 from nansen.sdjwt.compact import join
@@ -129,6 +131,10 @@ def prepare_sd_jwt(
     if unknown:
         raise IssuanceError(f"disclosable paths not found in the payload: {sorted(map(str, unknown))[:5]}")
     body["_sd_alg"] = SD_ALG
+    try:
+        check_i_json(body)  # the disclosures were checked as they were made
+    except NotIJsonError as exc:
+        raise IssuanceError(f"the payload holds a value I-JSON forbids: {exc}") from exc
     return PreparedSdJwt(body, tuple(builder.made))
 
 
@@ -151,12 +157,12 @@ def sign_prepared(
     if kid is not None:
         header["kid"] = kid
     try:
-        payload_bytes = json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    except (TypeError, ValueError) as exc:
+        payload_bytes = json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode(
+            "utf-8"
+        )
+    except (TypeError, ValueError) as exc:  # a lone surrogate is a UnicodeEncodeError, a ValueError
         raise IssuanceError(f"payload is not JSON-serialisable: {exc}") from exc
-    jwt, digest = sign_compact_with_digest(
-        header=header, payload=payload_bytes.encode("utf-8"), key=signer_key
-    )
+    jwt, digest = sign_compact_with_digest(header=header, payload=payload_bytes, key=signer_key)
     compact = join(jwt, [d.encoded for d in prepared.disclosures])
     return IssuedSdJwt(compact, jwt, prepared.disclosures, digest)
 

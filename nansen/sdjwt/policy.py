@@ -17,6 +17,7 @@ from nansen.sdjwt.errors import (
     IatInFutureError,
     KbSignatureInvalidError,
     MalformedError,
+    NotIJsonError,
     NotYetValidError,
     SdJwtError,
     SignatureInvalidError,
@@ -95,6 +96,8 @@ def translate(exc: CryptoError, *, where: str, kb: bool = False) -> SdJwtError:
         return TooLargeError(message)
     if isinstance(exc, crypto_errors.JsonTooDeepError):
         return TooDeepError(message)
+    if isinstance(exc, crypto_errors.NotIJsonError):
+        return NotIJsonError(message)
     if isinstance(exc, crypto_errors.AlgorithmNotAllowedError):
         return AlgorithmNotAllowedError(message)
     if isinstance(exc, crypto_errors.ForbiddenHeaderError | crypto_errors.CritNotUnderstoodError):

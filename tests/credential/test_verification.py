@@ -69,7 +69,7 @@ def test_stale_mirror_never_says_valid(world: World) -> None:
 
 
 def test_unanchored_root_is_refused(world: World) -> None:
-    issued = world.issue(anchor=False)[0]
+    issued = world.issue(anchor=False, anchored_at=NOW - 1_000)[0]  # the mirror is well past it
     result = verifier(world).verify_presentation(present(world, issued), audience=AUD, nonce=NONCE)
     assert result.verdict is Verdict.INVALID
     assert result.check(CheckName.ANCHOR).reason == "root_not_anchored"
@@ -136,8 +136,9 @@ def test_wrong_audience_or_nonce_fails_key_binding(world: World, aud: str, nonce
 
 
 def test_stolen_signing_key_alone_cannot_make_a_passing_credential(world: World) -> None:
-    # the thief signs a credential with the real key but cannot anchor its root on chain
-    forged = world.issue(anchor=False)[0]
+    # the thief signs a credential with the real key but cannot anchor its root on chain (nor make
+    # a mirror that is past the time it claims wait for it: tests/credential/test_unseen_root.py)
+    forged = world.issue(anchor=False, anchored_at=NOW - 1_000)[0]
     result = verifier(world).verify_presentation(present(world, forged), audience=AUD, nonce=NONCE)
     assert result.verdict is Verdict.INVALID
 

@@ -31,8 +31,8 @@ from nansen.credential import anchor
 from nansen.credential.anchor import ContentNotCanonicalError, content_leaf, content_leaf_in_python
 from nansen.crypto import b64, jsonstrict, jws
 from nansen.crypto.b64 import b64url_decode_in_python, b64url_encode
-from nansen.crypto.errors import JsonError, JsonTooDeepError
-from nansen.crypto.jsonstrict import DEFAULT_MAX_DEPTH, _loads_in_python, loads_strict
+from nansen.crypto.errors import JsonError, JsonTooDeepError, NotIJsonError
+from nansen.crypto.jsonstrict import DEFAULT_MAX_DEPTH, MAX_SAFE_INTEGER, _loads_in_python, loads_strict
 from nansen.crypto.jws import UnverifiedJws, parse_compact
 from nansen.crypto.keys import generate_private_key
 from nansen.sdjwt import compact
@@ -405,26 +405,55 @@ INT_BOUNDARIES = sorted(
     {
         sign * magnitude
         for sign in (1, -1)
-        for base in (10**17, 10**18, 10**19, 2**53, 2**62, 2**63, 2**64)
+        for base in (10**15, 10**16, 10**17, 10**18, 10**19, 2**53, 2**62, 2**63, 2**64)
         for magnitude in (base - 2, base - 1, base, base + 1)
     }
 )
 
 
 @pytest.mark.parametrize("number", INT_BOUNDARIES)
-def test_json_integers_around_the_fast_route(number: int) -> None:
-    """18 characters (with the sign) go through the C loop, more through PyLong_FromString."""
+def test_json_integers_around_the_i_json_range(number: int) -> None:
+    """Up to 2^53 - 1 either way the C loop takes them; beyond, C hands them over and the Python
+    route refuses them (I-JSON), so both routes refuse; spelled as fractions they stay numbers."""
+    safe = abs(number) <= MAX_SAFE_INTEGER
     text = str(number).encode()
-    assert check_json(text, 0)
-    assert check_json(b"[" + text + b"]", 1)
+    assert check_json(text, 0) is safe
+    assert check_json(b"[" + text + b"]", 1) is safe
+    if not safe:
+        with pytest.raises(NotIJsonError, match="beyond I-JSON's range"):
+            loads_strict(b"[" + text + b"]")
     for spelled in (text + b".0", text + b"e0", text + b"E+0", text + b".5e-1"):
         assert check_json(spelled, 0)
 
 
-@pytest.mark.parametrize("digits", [17, 18, 19, 20])
+@pytest.mark.parametrize("digits", [15, 16, 17, 18, 19, 20, 4001])
 def test_json_all_nines_and_the_sign(digits: int) -> None:
     for text in (b"9" * digits, b"-" + b"9" * digits, b"-" + b"9" * (digits - 1), b"1" + b"0" * (digits - 1)):
-        assert check_json(text, 0)
+        safe = abs(int(text)) <= MAX_SAFE_INTEGER
+        assert check_json(text, 0) is safe
+        if not safe:
+            with pytest.raises(NotIJsonError):
+                loads_strict(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [b'"\\ud800"', b'"a\\udfffb"', b'{"\\udc00":1}', b'["\\ude00\\ud83d"]', b'{"a":["x","\\ud83d"]}'],
+)
+def test_json_lone_surrogates_are_refused_by_both_routes(text: bytes) -> None:
+    assert not check_json(text)
+    with pytest.raises(NotIJsonError, match="lone surrogate"):
+        loads_strict(text)
+    # a str that already holds one (not through an escape) is refused alike
+    with pytest.raises(NotIJsonError, match="lone surrogate"):
+        loads_strict(text.decode("unicode_escape"))
+
+
+@pytest.mark.parametrize("text", [b"1e400", b"-1e400", b"[1.8e308]", b'{"a":123456789e999}'])
+def test_json_numbers_beyond_a_double_are_refused_by_both_routes(text: bytes) -> None:
+    assert not check_json(text)
+    with pytest.raises(NotIJsonError, match="double"):
+        loads_strict(text)
 
 
 @pytest.mark.parametrize(

@@ -134,7 +134,7 @@ def test_token_answers_and_refusals_match_the_route(office: Office) -> None:
     code, tx_code = offer(office)
     route_right = post_token(office, _token_form(code, tx_code, **ROUTE_TOKEN_EXTRA))
     assert answer(route_right) == answer(fast_right)
-    assert answer(fast_right)[1] == {"access_token": "<token>", "token_type": "Bearer", "expires_in": 600}
+    assert answer(fast_right)[1] == {"access_token": "<token>", "token_type": "Bearer", "expires_in": 300}
 
 
 def test_token_requests_that_are_not_plain_keep_the_routes_wording(office: Office) -> None:

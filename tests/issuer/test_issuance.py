@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
@@ -11,6 +12,7 @@ from issuer_desk import CLAIMS, Office, wallet_receive
 from nansen.chain.mirror import ChainMirror
 from nansen.credential.result import Verdict
 from nansen.credential.verification import CredentialVerifier
+from nansen.crypto.b64 import b64url_decode
 from nansen.openid4vci.offer import PRE_AUTHORIZED_GRANT, parse_offer
 
 pytestmark = pytest.mark.chain
@@ -34,6 +36,10 @@ def test_full_issuance_anchors_and_verifies(office: Office) -> None:
     verified = CredentialVerifier(mirror).verify_issued(compact)
     assert verified.verdict is Verdict.VALID, verified.checks
     assert verified.claims["given_name"] == "Amina"
+    # the anchor claim says when its root was anchored (the block's time), for verifiers not yet past it
+    anchor = json.loads(b64url_decode(compact.split(".")[1]))["anchor"]
+    batch = mirror.batch(b64url_decode(anchor["root"]))
+    assert batch is not None and anchor["anchored_at"] == batch.anchored_at
     listing = office.client.get("/credentials", headers=office.officer).json()
     assert listing[0]["state"] == "delivered" and listing[0]["batch_root"]
     assert "given_name" not in str(listing)

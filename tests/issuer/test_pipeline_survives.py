@@ -146,7 +146,8 @@ def test_a_chain_that_stops_answering_is_reported_then_anchoring_resumes(
     devchain.stop(tmp_path / "chain")
     pending = desk.receive()
     health = wait_for(lambda: (h := desk.client.get("/health").json())["status"] == "degraded" and h)
-    assert isinstance(health, dict) and "did not answer" in health["reason"]
+    assert isinstance(health, dict) and "Cannot reach the blockchain node" in health["reason"]
+    assert "NANSEN_ISSUER_RPC_URL is right" in health["reason"]  # the issuer's own setting
     devchain.start(tmp_path / "chain", port=desk.setup.chain.port)
     assert desk.collect(pending).count("~") >= 2
     wait_for(lambda: desk.client.get("/health").json()["status"] == "ok")

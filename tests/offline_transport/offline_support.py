@@ -51,6 +51,7 @@ def issued_in_batch(world: World, batch: int, *, status_index: int = 4242) -> st
         registry=REGISTRY,
         root=tree.root,
         proof=tree.proof(position),
+        anchored_at=NOW - 90,
         signer_key=world.issuer_key,
         kid=world.kid,
     ).compact

@@ -21,10 +21,11 @@ from sdjwt_support import AUD, NONCE, NOW, fixed_resolver, person_presentation
 
 from nansen.crypto import jsonstrict
 from nansen.crypto.b64 import b64url_decode, b64url_encode
-from nansen.crypto.jws import parse_compact
+from nansen.crypto.jws import parse_compact, sign_compact
 from nansen.sdjwt import compact
-from nansen.sdjwt.disclosures import parse_disclosure
-from nansen.sdjwt.errors import SdJwtError
+from nansen.sdjwt.disclosures import digest_of, parse_disclosure
+from nansen.sdjwt.errors import IssuanceError, NotIJsonError, Part, SdJwtError
+from nansen.sdjwt.issuance import issue_sd_jwt
 from nansen.sdjwt.policy import Limits
 from nansen.sdjwt.verification import verify_presentation
 
@@ -157,3 +158,67 @@ def test_limits_hold_alike_at_their_boundaries() -> None:
         Limits(max_depth=1),
     ):
         _same_both_ways(VALID, limits)
+
+
+def _signed_with(payload_change: dict[str, Any], disclosure_json: bytes | None) -> str:
+    """The issued SD-JWT signed again by its issuer, its payload changed and one more disclosure
+    (exactly ``disclosure_json``, its digest added to the payload's ``_sd``): the signature holds,
+    so only the values themselves can be refused."""
+    payload = json.loads(b64url_decode(ISSUED.jwt.split(".")[1]))
+    payload.update(payload_change)
+    disclosures = [d.encoded for d in ISSUED.disclosures]
+    if disclosure_json is not None:
+        extra = b64url_encode(disclosure_json)
+        disclosures.append(extra)
+        payload["_sd"] = [*payload["_sd"], digest_of(extra)]
+    jwt = sign_compact(
+        header={"typ": "dc+sd-jwt", "kid": "k"},
+        payload=json.dumps(payload).encode(),
+        key=ISSUER,
+    )
+    return "~".join([jwt, *disclosures, ""])
+
+
+I_JSON_VIOLATIONS = {
+    "a 4,001-digit integer in a disclosure": (
+        {},
+        b'["salt","height",1' + b"0" * 4000 + b"]",
+        Part.DISCLOSURES,
+    ),
+    "2^53 in a disclosure": ({}, b'["salt","n",9007199254740992]', Part.DISCLOSURES),
+    "-2^53 in a disclosure": ({}, b'["salt","n",[-9007199254740992]]', Part.DISCLOSURES),
+    "1e400 in a disclosure": ({}, b'["salt","n",1e400]', Part.DISCLOSURES),
+    "a lone surrogate in a disclosed value": ({}, b'["salt","given_name","Am\\ud800ina"]', Part.DISCLOSURES),
+    "a lone surrogate in a disclosed name": ({}, b'["salt","\\udc00",true]', Part.DISCLOSURES),
+    "a lone surrogate in the salt": ({}, b'["\\ud83d","x",1]', Part.DISCLOSURES),
+    "2^53 in the payload": ({"n": 2**53}, None, Part.ISSUER_JWT),
+    "a 4,001-digit integer in the payload": ({"n": 10**4000}, None, Part.ISSUER_JWT),
+    "a lone surrogate in the payload": ({"family_name": "Had\ud800dad"}, None, Part.ISSUER_JWT),
+}
+
+
+@pytest.mark.parametrize("case", list(I_JSON_VIOLATIONS))
+def test_values_i_json_forbids_are_refused_in_both_routes_even_when_signed(case: str) -> None:
+    change, disclosure, part = I_JSON_VIOLATIONS[case]
+    presentation = _signed_with(change, disclosure)
+    for route in (contextlib.nullcontext(), _python_route()):
+        with route, pytest.raises(NotIJsonError) as refused:
+            verify_presentation(
+                presentation,
+                issuer_key_resolver=fixed_resolver(ISSUER.public_key()),
+                expected_aud=AUD,
+                expected_nonce=NONCE,
+                now=NOW,
+                require_key_binding=False,
+            )
+        assert refused.value.part is part
+        assert "4000" not in str(refused.value) and "Am" not in str(refused.value)  # no claim in words
+    _same_both_ways(presentation)
+
+
+def test_the_issuer_refuses_to_write_what_verifiers_refuse() -> None:
+    for claims in ({"n": 2**53}, {"given_name": "Am\ud800ina"}, {"n": [-(2**60)]}):
+        with pytest.raises(IssuanceError, match="I-JSON"):
+            issue_sd_jwt(payload=claims, disclosable=[], signer_key=ISSUER, kid="k")
+        with pytest.raises(IssuanceError, match="I-JSON"):
+            issue_sd_jwt(payload=claims, disclosable=[(next(iter(claims)),)], signer_key=ISSUER, kid="k")

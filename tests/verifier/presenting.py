@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import httpx
-from fastapi.testclient import TestClient
 from world import VCT
 
 from nansen.crypto.keys import PrivateKey
@@ -19,9 +18,10 @@ ASK = {"credential_type": VCT, "claims": [["nationality"], ["age_over_18"]]}
 
 
 def present_online(
-    client: TestClient, headers: dict[str, str], *, issued: str, holder_key: PrivateKey
+    client: httpx.Client, headers: dict[str, str], *, issued: str, holder_key: PrivateKey
 ) -> tuple[httpx.Response, dict[str, Any]]:
-    """An officer's request answered by the holder: the wallet-facing answer and the officer's result."""
+    """An officer's request answered by the holder: the wallet-facing answer and the officer's result
+    (``client``: a TestClient, or an httpx.Client for a verifier running in its own process)."""
     created = client.post("/requests", json=ASK, headers=headers)
     assert created.status_code == 201, created.text
     request_id = created.json()["id"]

@@ -28,6 +28,7 @@ def health(state: StateDep) -> dict[str, object]:
         "status": "ok" if fresh else "degraded",
         "reason": reason,
         "detail": detail,
+        "warning": state.link.warning(),
         "chain": {
             "block": freshness.block_number,
             "synced_seconds_ago": None if freshness.synced_at == 0 else round(freshness.age, 3),

@@ -3,7 +3,7 @@ on a page of its own."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
@@ -18,13 +18,11 @@ from verifier.web.untrusted import neutral
 router = APIRouter(prefix=f"{PREFIX}/admin", include_in_schema=False)
 
 
-def _officers_page(request: Request, desk: Desk, **context: object) -> HTMLResponse:
-    status = context.pop("status_code", 200)
-    assert isinstance(status, int)
+def _officers_page(request: Request, desk: Desk, *, status_code: int = 200, **context: Any) -> HTMLResponse:
     return render(
         request,
         "admin_officers.html",
-        status_code=status,
+        status_code=status_code,
         session=desk.session,
         officer=desk.officer,
         officers=desk.state.officers.listing(),
@@ -76,17 +74,14 @@ def remove_officer(request: Request, handle: str, desk: AdminDesk) -> Response:
     return redirect(request, f"{PREFIX}/admin/officers", session=desk.session)
 
 
-def _presets_page(request: Request, desk: Desk, **context: object) -> HTMLResponse:
-    status = context.pop("status_code", 200)
-    assert isinstance(status, int)
+def _presets_page(request: Request, desk: Desk, *, status_code: int = 200, **context: Any) -> HTMLResponse:
     return render(
         request,
         "admin_presets.html",
-        status_code=status,
+        status_code=status_code,
         session=desk.session,
         officer=desk.officer,
         presets=desk.console.presets.all(),
-        form=context.pop("form", {}),
         **context,
     )
 

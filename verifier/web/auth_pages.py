@@ -8,12 +8,12 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from nansen.webui.languages import supported
 from verifier.deps import StateDep
 from verifier.officers import token_digest
 from verifier.web.deps import CSRF_FIELD, CheckedDesk, ConsoleState, DeskDep
-from verifier.web.i18n import LANGUAGE_COOKIE, LANGUAGES
+from verifier.web.i18n import LANGUAGE_COOKIE
 from verifier.web.rendering import PREFIX, redirect, render, secured
-from verifier.web.session import COOKIE, SIGN_IN_COOKIE, same_token
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 
@@ -35,37 +35,27 @@ def sign_in(
     token: Annotated[str, Form(max_length=200)] = "",
     csrf_token: Annotated[str, Form(alias=CSRF_FIELD, max_length=100)] = "",
 ) -> Response:
-    if not same_token(request.cookies.get(SIGN_IN_COOKIE, ""), csrf_token):
+    console: ConsoleState = request.app.state.console
+    before, _ = console.session_of(request)  # the sign-in page's own session carries its CSRF token
+    if before is None or not console.codec.csrf_valid(before, csrf_token):
         return _sign_in_page(request, error="csrf", status_code=403)
     officer = state.officers.authenticate(token.strip()) if token.strip() else None
     if officer is None:
         return _sign_in_page(request, error="token", status_code=401)
-    console: ConsoleState = request.app.state.console
-    response = redirect(request, PREFIX, session=console.signer.new(token_digest(token.strip())))
-    response.delete_cookie(SIGN_IN_COOKIE, path=PREFIX)
-    return response
+    # a new session id at sign-in: one planted before it is never the one signed in
+    return redirect(request, PREFIX, session=console.codec.new(token_digest(token.strip())))
 
 
 def _sign_in_page(request: Request, *, error: str | None, status_code: int = 200) -> HTMLResponse:
     console: ConsoleState = request.app.state.console
-    token = console.signer.sign_in_token()
-    response = render(request, "sign_in.html", status_code=status_code, error=error, sign_in_csrf=token)
-    response.set_cookie(
-        SIGN_IN_COOKIE,
-        token,
-        max_age=3600,
-        path=PREFIX,
-        httponly=True,
-        secure=console.secure_cookies,
-        samesite="strict",
-    )
-    return response
+    anonymous = console.codec.new(None)
+    return render(request, "sign_in.html", status_code=status_code, session=anonymous, error=error)
 
 
 @router.post("/sign-out")
 def sign_out(request: Request, desk: CheckedDesk) -> RedirectResponse:
     response = redirect(request, f"{PREFIX}/sign-in")
-    response.delete_cookie(COOKIE, path=PREFIX)
+    desk.console.forget(response)
     return response
 
 
@@ -74,6 +64,6 @@ def choose_language(request: Request, lang: str = "en", back: str = PREFIX) -> R
     """Sets the officer's language and goes back (only to a console page: no open redirect)."""
     target = back if back.startswith(PREFIX) and "//" not in back and "\\" not in back else PREFIX
     response = secured(request, RedirectResponse(target, status_code=303), None)
-    if lang in LANGUAGES:
+    if supported(lang) == lang:
         response.set_cookie(LANGUAGE_COOKIE, lang, max_age=365 * 86400, path="/", samesite="strict")
     return response

@@ -29,7 +29,7 @@ PHOTO_MAX_BYTES = 8 * 1024 * 1024
 
 
 class ScannedFrames(BaseModel):
-    frames: list[str] = Field(max_length=MAX_FRAMES)
+    frames: list[Annotated[str, Field(max_length=8000)]] = Field(max_length=2 * MAX_FRAMES)
 
 
 @router.get("")
@@ -81,6 +81,7 @@ def _scan_page(
         request,
         "offline_scan.html",
         status_code=status_code,
+        camera=True,
         session=desk.session,
         officer=desk.officer,
         preset=preset,
@@ -100,7 +101,15 @@ def progress(body: ScannedFrames, desk: CheckedDesk) -> JSONResponse:
     """How far the scanned frames are from a whole presentation (nothing is kept)."""
     now = scan_progress(body.frames)
     return JSONResponse(
-        {"received": now.received, "total": now.total, "complete": now.complete}, headers=SECURITY_HEADERS
+        {
+            "received": now.received,
+            "total": now.total,
+            "complete": now.complete,
+            "missing": list(now.missing),
+            "refused": now.refused,
+            "message": now.message,
+        },
+        headers=SECURITY_HEADERS,
     )
 
 
@@ -191,4 +200,4 @@ def _frames(text: str) -> list[str]:
         return []
     if not isinstance(frames, list):
         return []
-    return [f for f in frames if isinstance(f, str) and len(f) <= 8000][:MAX_FRAMES]
+    return [f for f in frames if isinstance(f, str) and len(f) <= 8000][: 2 * MAX_FRAMES]

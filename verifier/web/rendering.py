@@ -1,5 +1,6 @@
-"""Pages: one Jinja2 environment (autoescaped), the request's language, the security headers every
-console answer carries, and the session cookie renewed on each page (the idle timeout slides)."""
+"""Pages through the shared foundation: its Jinja2 environment (autoescaped, strict, gettext) with
+the layout webui/layout.html, the request's language, the consoles' security headers, and the
+session cookie renewed as the officer works (the idle timeout slides)."""
 
 from __future__ import annotations
 
@@ -8,39 +9,39 @@ from typing import Any, TypeVar
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from verifier.web.i18n import LANGUAGE_COOKIE, LANGUAGES, RTL, catalogue, negotiate
-from verifier.web.session import COOKIE, ConsoleSession
+from nansen.webui.headers import page_headers
+from nansen.webui.sessions import WebSession
+from nansen.webui.templates import make_environment
+from nansen.webui.templates import render as render_page
+from verifier.web.i18n import LANGUAGE_COOKIE, catalogue, choose_language
 from verifier.web.untrusted import neutral
 
 R = TypeVar("R", bound=Response)
+SECURITY_HEADERS = page_headers()  # for answers that are no page (a QR image, a script's JSON)
 TEMPLATES = Path(__file__).with_name("templates")
 PREFIX = "/console"
+SHARED_STATIC = f"{PREFIX}/static/shared"  # nansen/webui/static (the layout's stylesheet)
 
-# no inline script or style anywhere: every script and sheet is a file under /console/static
-SECURITY_HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; object-src 'none'; "
-        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-    ),
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "X-Frame-Options": "DENY",
-    "Permissions-Policy": "camera=(self), microphone=(), geolocation=()",
-    "Cross-Origin-Opener-Policy": "same-origin",
-    # pages show personal data or session-bound forms: never stored by the browser or a proxy
-    "Cache-Control": "no-store",
-}
-
-_environment = Environment(
-    loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True), auto_reload=False
-)
+_environment = make_environment(TEMPLATES)
 _environment.filters["neutral"] = neutral
+
+# what a page may leave out; every other name a template uses must be passed (StrictUndefined)
+_PAGE_DEFAULTS: dict[str, Any] = {
+    "officer": None,
+    "error": None,
+    "error_field": None,
+    "form": {},
+    "name": "",
+    "detail": "",
+    "label": None,
+    "progress": None,
+    "answered": False,
+}
 
 
 def language_of(request: Request) -> str:
-    return negotiate(request.cookies.get(LANGUAGE_COOKIE), request.headers.get("accept-language", ""))
+    return choose_language(request.cookies.get(LANGUAGE_COOKIE), request.headers.get("accept-language"))
 
 
 def translator(request: Request) -> Any:
@@ -52,47 +53,34 @@ def render(
     template: str,
     *,
     status_code: int = 200,
-    session: ConsoleSession | None = None,
+    session: WebSession | None = None,
+    camera: bool = False,
     **context: Any,
 ) -> HTMLResponse:
     language = language_of(request)
-    _ = catalogue(language).gettext
-    html = _environment.get_template(template).render(
-        _=_,
-        lang=language,
-        direction="rtl" if language in RTL else "ltr",
-        languages=LANGUAGES,
+    console = request.app.state.console
+    html = render_page(
+        _environment,
+        template,
+        language=language,
+        translations=catalogue(language),
+        site_name=catalogue(language).gettext("Nansen officer console"),
+        home_url=PREFIX,
+        static_url=SHARED_STATIC,
         prefix=PREFIX,
         back=request.url.path if request.method == "GET" else PREFIX,
-        session=session,
-        csrf=session.csrf if session is not None else "",
-        **context,
+        csrf=console.codec.csrf_token(session) if session is not None else "",
+        **{**_PAGE_DEFAULTS, **context},
     )
-    response = HTMLResponse(html, status_code=status_code)
-    return secured(request, response, session)
+    return secured(request, HTMLResponse(html, status_code=status_code), session, camera=camera)
 
 
-def redirect(request: Request, to: str, *, session: ConsoleSession | None = None) -> RedirectResponse:
-    response = RedirectResponse(to, status_code=303)
-    secured(request, response, session)
-    return response
+def redirect(request: Request, to: str, *, session: WebSession | None = None) -> RedirectResponse:
+    return secured(request, RedirectResponse(to, status_code=303), session)
 
 
-def secured(request: Request, response: R, session: ConsoleSession | None) -> R:
-    response.headers.update(SECURITY_HEADERS)
+def secured(request: Request, response: R, session: WebSession | None, *, camera: bool = False) -> R:
+    response.headers.update(page_headers(camera=camera))
     if session is not None:
-        set_session_cookie(request, response, session)
+        request.app.state.console.keep(response, session)
     return response
-
-
-def set_session_cookie(request: Request, response: Response, session: ConsoleSession) -> None:
-    console = request.app.state.console
-    response.set_cookie(
-        COOKIE,
-        console.signer.dump(console.signer.touched(session)),
-        max_age=int(console.signer.idle_timeout),
-        path=PREFIX,
-        httponly=True,
-        secure=console.secure_cookies,
-        samesite="strict",
-    )

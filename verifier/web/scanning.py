@@ -1,16 +1,26 @@
 """What the officer's camera (or a photo) read from the holder's screen: the QR texts, how far they
 are from a whole presentation, and the presentation once they are all there. The texts stay in the
-officer's page until the check is made; the verifier keeps none of them."""
+officer's page until the check is made; the verifier keeps none of them.
+
+A presentation comes as frames of the offline transport (``nansen.offline_transport``, NSN1), or
+whole in one code (what older wallets show). Stray codes the camera happens to see (the challenge
+on the officer's own screen, another holder's frames) are set aside, not mixed in."""
 
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from nansen.errors import NansenError
+from nansen.offline_transport import (
+    OfflineTransportError,
+    assemble,
+    frame_progress,
+    is_frame,
+)
 from verifier.web.i18n import N_
 
-MAX_FRAMES = 64
+MAX_FRAMES = 99
 MAX_PHOTO_PIXELS = 40_000_000
 
 
@@ -23,32 +33,57 @@ class ScanProgress:
     received: int
     total: int | None  # None while no frame has said how many there are
     complete: bool
+    missing: tuple[int, ...] = ()
+    refused: list[str] = field(default_factory=list)  # texts set aside (the page drops them)
+    message: str | None = None  # why the last of them was set aside
 
 
-def _single(texts: list[str]) -> str | None:
+def _whole(text: str) -> bool:
     """A presentation carried whole in one QR code (an SD-JWT with its key binding)."""
-    for text in texts:
-        if text.startswith("ey") and "~" in text:
-            return text
-    return None
+    return text.startswith("ey") and "~" in text
+
+
+def _sorted_out(texts: list[str]) -> tuple[list[str], str | None, list[str], str | None]:
+    """(accepted frames, a whole presentation if one was read, refused texts, the last reason)."""
+    frames: list[str] = []
+    refused: list[str] = []
+    whole: str | None = None
+    reason: str | None = None
+    for text in list(dict.fromkeys(texts))[: MAX_FRAMES * 2]:
+        if is_frame(text):
+            try:
+                frame_progress([*frames, text])
+            except OfflineTransportError as exc:
+                refused.append(text)
+                reason = exc.user_message
+                continue
+            frames.append(text)
+        elif _whole(text) and whole is None:
+            whole = text
+        else:
+            refused.append(text)
+    return frames, whole, refused, reason
 
 
 def scan_progress(texts: list[str]) -> ScanProgress:
-    distinct = list(dict.fromkeys(texts))[:MAX_FRAMES]
-    if _single(distinct) is not None:
-        return ScanProgress(1, 1, True)
-    return ScanProgress(len(distinct), None, False)
+    frames, whole, refused, reason = _sorted_out(texts)
+    if whole is not None and not frames:
+        return ScanProgress(1, 1, True, refused=refused)
+    now = frame_progress(frames)
+    return ScanProgress(
+        len(now.received), now.total, now.complete, now.missing, refused=refused, message=reason
+    )
 
 
 def assembled(texts: list[str]) -> str:
-    """The presentation the scanned texts make, or ScanError."""
-    whole = _single(list(dict.fromkeys(texts))[:MAX_FRAMES])
-    if whole is None:
-        raise ScanError(
-            "scanned texts make no presentation",
-            user_message=N_("The codes scanned so far do not make a whole presentation. Keep scanning."),
-        )
-    return whole
+    """The presentation the scanned texts make, or ScanError saying what to do."""
+    frames, whole, _refused, _reason = _sorted_out(texts)
+    if whole is not None and not frames:
+        return whole
+    try:
+        return assemble(frames)
+    except OfflineTransportError as exc:
+        raise ScanError(str(exc), user_message=exc.user_message) from exc
 
 
 def decode_photo(data: bytes) -> list[str]:

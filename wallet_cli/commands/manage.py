@@ -31,7 +31,8 @@ def label(record: dict[str, Any], claim: str) -> str:
     for entry in _objects(record.get("claim_labels")):
         if entry.get("path") == [claim]:
             displays = _objects(entry.get("display"))
-            labels = {d.get("locale") or d.get("lang"): d.get("label") for d in displays}
+            # OpenID4VCI 1.0 Appendix B.2 names it "name"; earlier issuers (and type metadata) "label"
+            labels = {d.get("locale") or d.get("lang"): d.get("name") or d.get("label") for d in displays}
             return str(labels.get(language()) or labels.get("en") or claim)
     return claim
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from pathlib import Path
 from typing import Any
@@ -16,18 +17,13 @@ from wallet_cli.qr_input import text_or_qr
 from wallet_cli.store.wallet import StoredCredential, Wallet
 
 
-def _pick(wallet: Wallet, vct_values: tuple[str, ...], credential_id: str | None) -> StoredCredential:
-    from wallet_cli.credential_record import with_content
+def _pick(
+    wallet: Wallet, vct_values: tuple[str, ...], paths: list[tuple[str, ...]], credential_id: str | None
+) -> StoredCredential:
+    from wallet_cli.credential_choice import Wanted, choose
 
     stored, _damaged = wallet.credentials()
-    # whether or not the chain has vouched for it yet: the verifier checks it on chain anyway
-    credentials = [StoredCredential(c.id, with_content(c.record)) for c in stored]
-    if credential_id:
-        credentials = [c for c in credentials if c.id == credential_id]
-    matching = [c for c in credentials if c.record.get("vct") in vct_values or not vct_values]
-    if not matching:
-        raise WalletError(_("You have no credential of the kind the verifier asks for."), ExitCode.NOT_FOUND)
-    return matching[-1]
+    return choose(stored, Wanted(vct_values, tuple(paths)), credential_id=credential_id)
 
 
 def _build(
@@ -71,10 +67,17 @@ def present(
     claims: str | None,
     credential_id: str | None,
     out: Path | None,
+    credential_type: str | None = None,
 ) -> None:
     if offline:
         _present_offline(
-            ctx, nonce=nonce, audience=audience, claims=claims, credential_id=credential_id, out=out
+            ctx,
+            nonce=nonce,
+            audience=audience,
+            claims=claims,
+            credential_id=credential_id,
+            out=out,
+            credential_type=credential_type,
         )
         return
     if not request_text:
@@ -92,14 +95,15 @@ def present(
         ) from None
     query = request.dcql_query.credentials[0]
     wallet = ctx.open_wallet()
-    stored = _pick(wallet, query.vct_values, credential_id)
     paths = [tuple(p) for p in query.claims]
+    stored = _pick(wallet, query.vct_values, paths, credential_id)
     who = urlsplit(request.response_uri).hostname or request.response_uri
     ctx.say(_("{who} asks to see: {claims}").format(who=who, claims=", ".join(".".join(p) for p in paths)))
     if request.purpose:
         ctx.say(_("Reason given: {purpose}").format(purpose=request.purpose))
     presentation = _build(wallet, stored, paths, audience=request.audience, nonce=request.nonce)
     if not yes and not typer.confirm(_("Share only these with them?")):
+        _tell_declined(request.response_uri, request.state)
         raise WalletError(_("Nothing was shared."), ExitCode.DECLINED)
     import httpx
 
@@ -126,6 +130,16 @@ def present(
     ctx.say(_("Shared with {who}.").format(who=who))
 
 
+def _tell_declined(response_uri: str, state: str) -> None:
+    """Tells the verifier the holder said no (OpenID4VP 1.0 section 8.5, access_denied), so the
+    officer sees it at once instead of waiting for the request to expire. Nothing else is sent;
+    if the verifier cannot be reached the holder's answer is the same."""
+    import httpx
+
+    with contextlib.suppress(httpx.HTTPError):
+        httpx.post(response_uri, data={"error": "access_denied", "state": state}, timeout=5)
+
+
 def _present_offline(
     ctx: Context,
     *,
@@ -134,14 +148,15 @@ def _present_offline(
     claims: str | None,
     credential_id: str | None,
     out: Path | None,
+    credential_type: str | None,
 ) -> None:
     if not nonce or not audience or not claims:
         raise WalletError(
             _("Offline sharing needs --nonce, --audience and --claims from the officer."), ExitCode.USAGE
         )
     wallet = ctx.open_wallet()
-    stored = _pick(wallet, (), credential_id)
     paths = [tuple(name.strip().split(".")) for name in claims.split(",") if name.strip()]
+    stored = _pick(wallet, (credential_type,) if credential_type else (), paths, credential_id)
     presentation = _build(wallet, stored, paths, audience=audience, nonce=nonce)
     if out is not None:
         from wallet_cli.store.files import write_atomic

@@ -1,7 +1,8 @@
 """The offline check in a real Chromium: the page makes the challenge, the holder's wallet CLI builds
 its offline presentation from the nonce and audience read off the page, and Chromium's fake camera
-plays the wallet's QR codes (a y4m video the test writes from the QR images), so the page's own
-scanning code (getUserMedia and jsQR) reads them and the result appears."""
+plays the presentation's QR frames in turn (a y4m video the test writes from the frames' QR images),
+so the page's own scanning code (getUserMedia and jsQR) reads them, reports progress, and the
+result appears."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from playwright.sync_api import Page, expect, sync_playwright
 from world import VCT, World, make_world
 
 from nansen.crypto.keys import private_key_to_jwk
+from nansen.offline_transport import encode_frames
 from nansen.qr import qr_png
 from verifier.app import create_app
 from verifier.officers import OfficerDirectory
@@ -131,7 +133,10 @@ def test_offline_check_with_the_camera(desk: tuple[str, str, World], tmp_path: P
             page.get_by_role("button", name="Create the challenge").click()
             nonce, audience = challenge_on_screen(page)
             presentation = wallet_offline(tmp_path, world, nonce, audience)
-            y4m([Image.open(io.BytesIO(qr_png(presentation, box_size=4)))], video)
+            # the holder's screen shows the presentation's frames in turn (NSN1, at most version 20)
+            frames = encode_frames(presentation)
+            assert len(frames) > 1
+            y4m([Image.open(io.BytesIO(qr_png(frame, box_size=6))) for frame in frames], video)
 
             page.get_by_role("button", name="Start the camera").click()
             expect(page.get_by_label("Camera view")).to_be_visible()

@@ -1,7 +1,8 @@
 """The online check in a real Chromium against a real chain: the officer shows the request QR code,
 the holder's wallet CLI answers it (read from the QR code on screen), and the result appears by
-itself: VALID with only the asked claims; after a revocation REVOKED with the reason; with the
-chain stopped past the staleness bound UNKNOWN, explained as not a refusal."""
+itself: VALID with only the asked claims; DECLINED when the holder says no; after a revocation
+REVOKED with the reason; with the chain stopped past the staleness bound UNKNOWN, explained as not
+a refusal."""
 
 from __future__ import annotations
 
@@ -84,7 +85,10 @@ def hold(post: Post) -> str:
     )
 
 
-def wallet_present(post: Post, request_uri: str, credential: str) -> subprocess.CompletedProcess[str]:
+def wallet_present(
+    post: Post, request_uri: str, credential: str, *, answer: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """The holder's wallet CLI answers the request: at once (``--yes``), or typing ``answer``."""
     env = {**os.environ, "NANSEN_WALLET_PASSPHRASE": PASSPHRASE}
     return subprocess.run(
         [
@@ -97,10 +101,11 @@ def wallet_present(post: Post, request_uri: str, credential: str) -> subprocess.
             str(post.wallet_dir),
             "present",
             request_uri,
-            "--yes",
+            *(["--yes"] if answer is None else []),
             "--credential",
             credential,
         ],
+        input=answer,
         env=env,
         capture_output=True,
         text=True,
@@ -121,21 +126,23 @@ def request_on_screen(page: Page) -> str:
     return found[0].text
 
 
-def online_check(page: Page, post: Post, credential: str, *, screenshot: Path | None = None) -> str:
+def online_check(
+    page: Page, post: Post, credential: str, *, screenshot: Path | None = None, answer: str | None = None
+) -> str:
     page.goto(f"{post.base}/console/online")
     page.get_by_role("button", name="Show the request code").click()
     expect(page.get_by_role("heading", name="Ask the holder to scan this code")).to_be_visible()
     request_uri = request_on_screen(page)
     if screenshot:
         shot(page, screenshot)
-    done = wallet_present(post, request_uri, credential)
-    assert done.returncode == 0, done.stdout + done.stderr
+    done = wallet_present(post, request_uri, credential, answer=answer)
+    assert done.returncode == (0 if answer is None else 8), done.stdout + done.stderr
     # nobody clicks: the page moves to the result by itself
-    expect(page.locator("#verdict-word")).to_be_visible(timeout=20_000)
+    expect(page.locator(".verdict-word")).to_be_visible(timeout=20_000)
     return visible_text(page)
 
 
-def test_online_check_valid_then_revoked_then_unknown(post: Post, tmp_path: Path) -> None:
+def test_online_check_valid_declined_revoked_then_unknown(post: Post, tmp_path: Path) -> None:
     pictures = screenshot_dir(tmp_path)
     with sync_playwright() as playwright:
         browser = chromium(playwright)
@@ -163,6 +170,9 @@ def test_online_check_valid_then_revoked_then_unknown(post: Post, tmp_path: Path
             assert "Field Office NGO" in text
             response = page.request.get(f"{post.base}/console/online")
             assert response.headers["cache-control"] == "no-store"
+
+            text = online_check(page, post, first, answer="n\n")  # the holder says no
+            assert "DECLINED" in text and "Nothing was shared" in text and "Nationality" not in text
 
             index = post.issuer.next_index - 2  # the first credential's status index
             post.issuer.revoke(index)

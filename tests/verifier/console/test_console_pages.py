@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import io
 import time
+from dataclasses import replace
 
 from console_desk import ENTRY, Console, text_of
 
+from nansen.offline_transport import encode_frames
 from nansen.openid4vp.request import parse_request_uri, vp_token_form
 from nansen.qr import qr_png
 from nansen.sdjwt.presentation import create_presentation
 from verifier.officers import OfficerDirectory, token_digest
-from verifier.web.session import SessionSigner
 
 
 def start_online(console: Console) -> str:
@@ -35,9 +36,10 @@ def test_pages_need_a_sign_in_and_a_wrong_token_is_refused(console: Console) -> 
     assert refused.status_code == 401 and "This officer token is not valid" in text_of(refused)
     done = console.sign_in()
     assert done.status_code == 303
-    cookie = next(v for k, v in done.headers.multi_items() if k == "set-cookie" and "nansen_console=" in v)
+    cookie = next(v for k, v in done.headers.multi_items() if k == "set-cookie" and "nansen_officer=" in v)
+    assert cookie.startswith("__Host-nansen_officer=")  # Secure, this host only, Path=/
     assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "Secure" in cookie
-    assert "Path=/console" in cookie and console.token not in cookie
+    assert "Path=/" in cookie and console.token not in cookie
 
 
 def test_forms_without_this_sessions_csrf_token_are_refused_and_change_nothing(console: Console) -> None:
@@ -53,15 +55,19 @@ def test_forms_without_this_sessions_csrf_token_are_refused_and_change_nothing(c
 
 
 def test_sessions_end_when_idle_or_when_the_officer_is_removed(console: Console) -> None:
-    now = [1000.0]
-    signer = SessionSigner(b"k" * 32, idle_timeout=900, clock=lambda: now[0])
-    cookie = signer.dump(signer.new(token_digest("t")))
-    now[0] += 899
-    assert signer.load(cookie) is not None
-    now[0] += 2
-    assert signer.load(cookie) is None
-    assert signer.load(cookie[:-2] + "AA") is None  # forged
+    console.sign_in()
+    codec = console.client.app.state.console.codec  # type: ignore[attr-defined]
+    cookie_name = "__Host-nansen_officer"
+    signed_in = codec.open(console.client.cookies[cookie_name]).session
+    assert signed_in.subject == token_digest(console.token)
+    idle = codec.encode(
+        replace(signed_in, seen_at=time.time() - console.settings.console_idle_timeout_seconds - 1)
+    )
+    console.client.cookies.set(cookie_name, idle)
+    ended = console.client.get("/console", follow_redirects=False)
+    assert ended.status_code == 401 and "You were signed out" in text_of(ended)
 
+    console.client.cookies.clear()
     console.sign_in()
     handle = OfficerDirectory(console.settings.officers_file).listing()[0][0]
     OfficerDirectory(console.settings.officers_file).remove(handle)
@@ -149,6 +155,7 @@ def test_outside_text_is_escaped_and_its_controls_removed(console: Console) -> N
     page = console.client.get("/console/online").text
     assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "\u202e" not in page and "\u0007" not in page
+    assert "\ufffdgnp.exe\u2407" in page  # made visible in place, nothing moved or lost
 
 
 def test_a_photo_of_the_holders_code_is_the_fallback(console: Console) -> None:
@@ -172,12 +179,12 @@ def test_a_photo_of_the_holders_code_is_the_fallback(console: Console) -> None:
     assert not_a_photo.status_code == 400 and "This file is not a photo that can be read" in text_of(
         not_a_photo
     )
-    photo = io.BytesIO(qr_png(presentation, box_size=4))
-    shown = console.post(
-        "/console/offline/photo",
-        {"nonce": nonce, "preset": pid},
-        files={"photos": ("p.png", photo, "image/png")},
-    )
+    # one photo per frame the holder's screen showed
+    photos = [
+        ("photos", (f"frame{i}.png", io.BytesIO(qr_png(frame, box_size=4)), "image/png"))
+        for i, frame in enumerate(encode_frames(presentation))
+    ]
+    shown = console.post("/console/offline/photo", {"nonce": nonce, "preset": pid}, files=photos)
     assert shown.status_code == 200 and "VALID" in text_of(shown) and "Over 18 Yes" in text_of(shown)
 
 
@@ -203,3 +210,32 @@ def test_the_served_decoder_is_the_locked_npm_package() -> None:
     served = root / "verifier" / "web" / "static" / "vendor" / "jsQR.js"
     assert served.read_bytes() == (root / "node_modules" / "jsqr" / "dist" / "jsQR.js").read_bytes()
     assert '"jsqr": "1.4.0"' in (root / "package.json").read_text()
+
+
+def test_scanned_frames_report_progress_and_foreign_ones_are_set_aside(console: Console) -> None:
+    console.sign_in()
+    presentation = create_presentation(
+        issued=console.world.issue(1)[0].compact,
+        disclose=[("nationality",), ("age_over_18",)],
+        holder_key=console.world.holder_key,
+        aud="redirect_uri:https://verifier.example/offline",
+        nonce="n" * 22,
+        iat=int(time.time()),
+    )
+    frames = encode_frames(presentation, max_version=10)
+    other = encode_frames(presentation + "x", max_version=10)
+    assert len(frames) >= 3
+
+    def progress(texts: list[str]) -> dict[str, object]:
+        answer = console.client.post(
+            "/console/offline/progress", json={"frames": texts}, headers={"X-CSRF-Token": console.csrf}
+        )
+        assert answer.status_code == 200
+        return dict(answer.json())
+
+    first = progress([frames[0], "a stray code", other[1]])
+    assert first["received"] == 1 and first["total"] == len(frames) and not first["complete"]
+    assert first["refused"] == ["a stray code", other[1]] and "another presentation" in str(first["message"])
+    assert first["missing"] == list(range(2, len(frames) + 1))
+    done = progress(list(reversed(frames)))
+    assert done["complete"] and done["received"] == len(frames) and done["refused"] == []

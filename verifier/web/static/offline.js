@@ -31,6 +31,11 @@
       headers: { "Content-Type": "application/json", "X-CSRF-Token": token ? token.content : "" },
       body: JSON.stringify({ frames: frames })
     }).then(function (r) { return r.json(); }).then(function (p) {
+      // codes that are no part of this presentation (another holder's, the challenge) are dropped
+      (p.refused || []).forEach(function (t) {
+        var at = frames.indexOf(t);
+        if (at >= 0) frames.splice(at, 1);
+      });
       if (p.complete) {
         done = true;
         status.textContent = text("complete");
@@ -47,6 +52,7 @@
         bar.removeAttribute("value");
         status.textContent = text("progress-open", { received: p.received });
       }
+      if (p.message) status.textContent += " " + p.message;
     });
   }
 
