@@ -30,6 +30,7 @@ BY_TAG: dict[str, Answers] = {
 ANSWERS: dict[str, Answers] = {
     "GET /.well-known/jwt-vc-issuer": {503: problem("The chain's key history has not been read yet.")},
     "GET /type-metadata/{type_id}": {404: problem("No credential type of that name.")},
+    "GET /.well-known/vct/{type_id}": {404: problem("No credential type of that name.")},
     "POST /token": {400: _WALLET[400], 422: None},
     "POST /credential": {**_WALLET, 202: _PENDING},
     "POST /deferred_credential": {**_WALLET, 202: _PENDING},
