@@ -13,8 +13,8 @@ _BLOCKS = {(False, False): "█", (True, False): "▄", (False, True): "▀", (T
 class QrCode:
     """One encoding (the costly part: version fit and mask choice), rendered as PNG or as text."""
 
-    def __init__(self, data: str) -> None:
-        self._code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=2)
+    def __init__(self, data: str, *, quiet_zone: int = 2) -> None:
+        self._code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=quiet_zone)
         self._code.add_data(data)
         self._code.make(fit=True)
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 ClaimName = str
 
@@ -31,10 +33,22 @@ class OfflineChallengePublic(BaseModel):
     expires_at: int
 
 
+# a frame fits a QR code of version 20 at most (970 characters); a little slack for other wallets
+FrameText = Annotated[str, StringConstraints(min_length=1, max_length=1_000)]
+
+
 class OfflineVerificationCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    presentation: str = Field(min_length=1, max_length=60_000)
+    presentation: str | None = Field(
+        default=None, min_length=1, max_length=60_000, description="the SD-JWT presentation as scanned"
+    )
+    frames: list[FrameText] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=99,
+        description="or the scanned frames (docs/offline-qr.md), in any order",
+    )
     nonce: str = Field(min_length=1, max_length=200)
     audience: str = Field(min_length=1, max_length=500)
     credential_type: str = Field(min_length=1, max_length=512)

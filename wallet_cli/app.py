@@ -137,7 +137,7 @@ def present(
     ctx: typer.Context,
     request: Annotated[str | None, typer.Argument(help="the verifier's request link or QR image")] = None,
     yes: Annotated[bool, typer.Option("--yes", help="share without asking")] = False,
-    offline: Annotated[bool, typer.Option("--offline", help="show a QR code instead of sending")] = False,
+    offline: Annotated[bool, typer.Option("--offline", help="show QR codes instead of sending")] = False,
     nonce: Annotated[str | None, typer.Option()] = None,
     audience: Annotated[str | None, typer.Option()] = None,
     claims: Annotated[str | None, typer.Option(help="offline: claims to share, comma separated")] = None,
@@ -145,7 +145,7 @@ def present(
         str | None, typer.Option(help="which credential (default: the newest that fits)")
     ] = None,
     out: Annotated[
-        Path | None, typer.Option(help="offline: also write the presentation to this file")
+        Path | None, typer.Option(help="offline: write the QR codes as PNG files into this folder")
     ] = None,
     credential_type: Annotated[
         str | None, typer.Option("--type", help="offline: the credential type (vct) the officer accepts")

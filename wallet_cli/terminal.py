@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import typer
@@ -24,6 +25,14 @@ from nansen.untrusted_text import escape_json_text, neutralise
 from wallet_cli.i18n import is_rtl
 
 RLE, PDF = "\u202b", "\u202c"  # the wallet's own right-to-left embedding for Arabic lines
+# the wallet's own control sequences, for the animated offline codes (full_screen, redraw)
+_HIDE_CURSOR, _SHOW_CURSOR, _CLEAR, _HOME, _CLEAR_LINE = (
+    "\x1b[?25l",
+    "\x1b[?25h",
+    "\x1b[2J",
+    "\x1b[H",
+    "\x1b[K",
+)
 
 
 def shown(line: str) -> str:
@@ -48,6 +57,25 @@ class Terminal:
     def code(self, drawing: str) -> None:
         """A QR code the wallet drew itself (block characters and newlines, nothing from outside)."""
         sys.stdout.write(drawing + "\n")
+        sys.stdout.flush()
+
+    def is_interactive(self) -> bool:
+        return sys.stdout.isatty()
+
+    @contextmanager
+    def full_screen(self) -> Iterator[None]:
+        """A cleared screen without cursor for ``redraw``; cleared again and the cursor back after."""
+        sys.stdout.write(_HIDE_CURSOR + _CLEAR)
+        try:
+            yield
+        finally:
+            sys.stdout.write(_CLEAR + _HOME + _SHOW_CURSOR)
+            sys.stdout.flush()
+
+    def redraw(self, drawing: str, line: str) -> None:
+        """Draws over the screen from its top: a QR code the wallet drew, then one line."""
+        rows = "".join(row + _CLEAR_LINE + "\n" for row in drawing.split("\n"))
+        sys.stdout.write(_HOME + rows + "\n" + shown(line) + _CLEAR_LINE)
         sys.stdout.flush()
 
 

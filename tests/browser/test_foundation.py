@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import PageWeight, axe_violations
+from browser_support import PageWeight, axe_violations
 from playwright.sync_api import Page
 
 from nansen.webui.catalogues import translations

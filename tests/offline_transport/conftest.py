@@ -1,10 +1,19 @@
-"""Fixtures: one test world, and credentials anchored in batches of 1 and 100,000 (built once)."""
+"""Fixtures: one test world, credentials anchored in batches of 1 and 100,000 (built once), and the
+real verifier over that world."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
+from fastapi.testclient import TestClient
 from offline_support import issued_in_batch
 from world import World, make_world
+
+from verifier.app import create_app
+from verifier.officers import OfficerDirectory
+from verifier.settings import VerifierSettings
 
 
 @pytest.fixture(scope="module")
@@ -21,3 +30,17 @@ def deep_credential(world: World) -> str:
 @pytest.fixture(scope="module")
 def small_credential(world: World) -> str:
     return issued_in_batch(world, 1)
+
+
+@pytest.fixture()
+def verifier_desk(world: World, tmp_path: Path) -> Iterator[tuple[TestClient, dict[str, str]]]:
+    """The real verifier app over the world's trust source, and an officer's headers."""
+    settings = VerifierSettings(
+        public_url="https://verifier.example",
+        data_dir=tmp_path / "data",
+        state_dir=tmp_path / "state",
+        _env_file=None,  # type: ignore[call-arg]
+    )
+    token = OfficerDirectory(settings.officers_file).add("Officer Offline")
+    with TestClient(create_app(settings, trust=world.trust), raise_server_exceptions=False) as client:
+        yield client, {"Authorization": f"Bearer {token}"}

@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from wallet_cli.store.wallet import Wallet
@@ -20,6 +19,7 @@ wallet = Wallet.unlock(Path(sys.argv[1]), sys.argv[2])
 for i in range(int(sys.argv[3])):
     wallet.add_credential({"compact": "c%d~" % i, "vct": "t", "claims": {}, "received_at": i})
     wallet.record_event({"event": "received", "issuer": "x", "credential": str(i)})
+    print("wrote", i, flush=True)
 print("done", flush=True)
 """
 
@@ -42,14 +42,27 @@ def test_crash_before_rename_keeps_the_old_state(tmp_path: Path) -> None:
 
 
 def test_kill_9_at_random_moments(tmp_path: Path) -> None:
+    """Killed after it reported k writes (the next write then under way): what it reported is there.
+
+    Counted in writes the writer announces, not in seconds, so a slow or busy machine kills it at the
+    same moments as a fast one."""
     Wallet.create(tmp_path / "w", PASSPHRASE, {"kty": "EC"})
-    for delay in (0.35, 0.4, 0.45, 0.5, 0.6):
-        process = subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path / "w"), PASSPHRASE, "50"])
-        time.sleep(delay)
+    written = 0
+    for reported in (1, 3, 7, 12, 20):
+        process = subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(tmp_path / "w"), PASSPHRASE, "50"],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert process.stdout is not None
+        for _ in range(reported):
+            assert process.stdout.readline().startswith("wrote")
         process.send_signal(signal.SIGKILL)
         process.wait(30)
+        process.stdout.close()
+        written += reported
         wallet = Wallet.unlock(tmp_path / "w", PASSPHRASE)
         good, bad = wallet.credentials()
         _events, damaged = wallet.history()
         assert bad == [] and damaged == 0  # never a half-written file
-    assert len(good) >= 1
+        assert len(good) >= written  # nothing it reported written is lost

@@ -11,6 +11,7 @@ from urllib.parse import parse_qs
 
 import pytest
 from issuer_double import issuer_double
+from offline_codes import presentation_in
 from typer.testing import CliRunner, Result
 from world import VCT, World, make_world
 
@@ -135,7 +136,7 @@ def run(wallet: Path, *args: str) -> Result:
 
 
 def offline(wallet: Path, tmp_path: Path, *options: str) -> tuple[Result, str]:
-    out = tmp_path / "presentation.txt"
+    out = tmp_path / "codes"
     result = run(
         wallet,
         "present",
@@ -150,7 +151,7 @@ def offline(wallet: Path, tmp_path: Path, *options: str) -> tuple[Result, str]:
         str(out),
         *options,
     )
-    return result, out.read_text() if out.exists() else ""
+    return result, presentation_in(out) if out.exists() else ""
 
 
 def test_offline_does_not_present_a_revoked_credential(tmp_path: Path, world: World) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from offline_codes import presentation_in
 from typer.testing import CliRunner
 
 from nansen.chain import devchain
@@ -157,7 +158,7 @@ def test_received_without_the_chain_then_shown_presented_and_checked_later(
     listed = json.loads(holder.run("list", "--json").output)["credentials"]
     assert [(c["id"], c["type"], c["verified"]) for c in listed] == [(credential_id, VCT, False)]
 
-    out = tmp_path / "presentation.txt"
+    out = tmp_path / "codes"
     offline = holder.run(
         "present",
         "--offline",
@@ -171,7 +172,7 @@ def test_received_without_the_chain_then_shown_presented_and_checked_later(
         str(out),
     )
     assert offline.exit_code == 0, offline.output
-    checked = on_chain(office, out.read_text())
+    checked = on_chain(office, presentation_in(out))
     assert checked.verdict is Verdict.VALID and checked.claims["nationality"] == "SY"
 
     status, request = http(

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from offline_codes import presentation_in
 from typer.testing import CliRunner
 from world import CLAIMS, ISSUER_ID, VCT, World, make_world
 
@@ -94,7 +95,7 @@ def test_a_credential_saved_by_the_old_version_offline_is_shown_and_presented(
     listing = run(wallet, "list")
     assert f"{credential_id}  {VCT}" in listing.output and "[not yet checked]" in listing.output
 
-    out = tmp_path / "presentation.txt"
+    out = tmp_path / "codes"
     offline = run(
         wallet,
         "present",
@@ -110,7 +111,7 @@ def test_a_credential_saved_by_the_old_version_offline_is_shown_and_presented(
     )
     assert offline.exit_code == 0, offline.output
     result = CredentialVerifier(world.trust).verify_presentation(
-        out.read_text(), audience="officer-7", nonce="n-1"
+        presentation_in(out), audience="officer-7", nonce="n-1"
     )
     assert result.verdict is Verdict.VALID and result.claims["nationality"] == "SY"
     assert "given_name" not in result.claims

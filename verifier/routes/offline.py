@@ -9,6 +9,7 @@ from functools import lru_cache
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import JSONResponse
 
+from nansen.offline_transport import assemble
 from nansen.openid4vp.dcql import CredentialQuery, build_query
 from nansen.openid4vp.request import CLIENT_ID_PREFIX
 from verifier.deps import CurrentOfficer, ServiceState, StateDep
@@ -54,6 +55,7 @@ def verify_submission(state: ServiceState, body: OfflineVerificationCreate) -> d
     CPU-bound and short (well under a millisecond): callers run it inline, not in a thread."""
     # the query first: claims it cannot express are refused (DcqlError) before the nonce is spent
     query = _query(body.credential_type, tuple(tuple(p) for p in body.claims))
+    presentation = _presentation(body)  # frames that do not make a presentation leave the nonce unspent
     challenges = state.offline_challenges
     if body.audience != offline_audience(state.settings):  # refused before the nonce is spent
         if not challenges.known(body.nonce):
@@ -66,13 +68,23 @@ def verify_submission(state: ServiceState, body: OfflineVerificationCreate) -> d
         raise HTTPException(409, "This nonce was already used or has expired. Create a new challenge.")
     result = verify_for_query(
         state.link,
-        presentation=body.presentation,
+        presentation=presentation,
         query=query,
         audience=body.audience,
         nonce=body.nonce,
     )
     state.metrics.verdict_counter(result["verdict"]).inc()
     return result
+
+
+def _presentation(body: OfflineVerificationCreate) -> str:
+    """The presentation as given, or reassembled from its frames (raises OfflineTransportError,
+    which names the frames missing, damaged or foreign)."""
+    if body.frames is not None and body.presentation is None:
+        return assemble(body.frames)
+    if body.presentation is not None and body.frames is None:
+        return body.presentation
+    raise HTTPException(422, "Give either the presentation or its frames, not both and not neither.")
 
 
 @lru_cache(maxsize=256)

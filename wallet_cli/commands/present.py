@@ -158,14 +158,9 @@ def _present_offline(
     paths = [tuple(name.strip().split(".")) for name in claims.split(",") if name.strip()]
     stored = _pick(wallet, (credential_type,) if credential_type else (), paths, credential_id)
     presentation = _build(wallet, stored, paths, audience=audience, nonce=nonce)
-    if out is not None:
-        from wallet_cli.store.files import write_atomic
-
-        write_atomic(out, presentation.encode())
-    from nansen.qr import qr_text
-
-    ctx.show_code(qr_text(presentation))
     wallet.record_event(
         {"event": "shared", "to": audience, "claims": [".".join(p) for p in paths], "credential": stored.id}
     )
-    ctx.say(_("Show this code to the officer."))
+    from wallet_cli.offline_display import show_offline
+
+    show_offline(ctx, presentation, out=out)

@@ -21,8 +21,6 @@ from playwright.sync_api import Page, expect, sync_playwright
 from world import VCT, World, make_world
 
 from nansen.crypto.keys import private_key_to_jwk
-from nansen.offline_transport import encode_frames
-from nansen.qr import qr_png
 from verifier.app import create_app
 from verifier.officers import OfficerDirectory
 from verifier.settings import VerifierSettings
@@ -63,11 +61,12 @@ def desk(tmp_path: Path) -> Iterator[tuple[str, str, World]]:
         yield base, token, world
 
 
-def wallet_offline(tmp_path: Path, world: World, nonce: str, audience: str) -> str:
+def wallet_offline(tmp_path: Path, world: World, nonce: str, audience: str) -> list[Image.Image]:
+    """The holder's wallet writes its offline codes (the frames, as PNG files) with --out."""
     wallet_dir = tmp_path / "wallet"
     wallet = Wallet.create(wallet_dir, PASSPHRASE, dict(private_key_to_jwk(world.holder_key)))
     wallet.add_credential({"compact": world.issue(1)[0].compact, "received_at": 1, "issuer_name": "Demo NGO"})
-    out = tmp_path / "presentation.txt"
+    out = tmp_path / "codes"
     done = subprocess.run(
         [
             sys.executable,
@@ -95,7 +94,7 @@ def wallet_offline(tmp_path: Path, world: World, nonce: str, audience: str) -> s
         check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    return out.read_text()
+    return [Image.open(path) for path in sorted(out.glob("offline-*.png"))]
 
 
 def challenge_on_screen(page: Page) -> tuple[str, str]:
@@ -132,11 +131,10 @@ def test_offline_check_with_the_camera(desk: tuple[str, str, World], tmp_path: P
             page.goto(f"{base}/console/offline")
             page.get_by_role("button", name="Create the challenge").click()
             nonce, audience = challenge_on_screen(page)
-            presentation = wallet_offline(tmp_path, world, nonce, audience)
-            # the holder's screen shows the presentation's frames in turn (NSN1, at most version 20)
-            frames = encode_frames(presentation)
-            assert len(frames) > 1
-            y4m([Image.open(io.BytesIO(qr_png(frame, box_size=6))) for frame in frames], video)
+            # the holder's screen shows the wallet's frames in turn (NSN1, at most version 20)
+            codes = wallet_offline(tmp_path, world, nonce, audience)
+            assert len(codes) > 1
+            y4m(codes, video)
 
             page.get_by_role("button", name="Start the camera").click()
             expect(page.get_by_label("Camera view")).to_be_visible()
