@@ -54,7 +54,7 @@ test-python: setup
 test: setup lint test-contracts test-python
 
 demo: setup
-	$(BIN)/nansen dev story
+	$(BIN)/nansen dev story --console
 
 bench: setup
 	$(BIN)/python -m bench

@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from issuer import openapi as issuer_openapi
-from issuer import problems
+from issuer import problems, web
 from issuer.chain_link import ChainLink
 from issuer.credential_types import load_types
 from issuer.db import make_engine, migrate, session_factory
@@ -17,7 +17,7 @@ from issuer.deps import IssuerState
 from issuer.fast_path import WalletFastPath
 from issuer.issuance import IssuanceFlow
 from issuer.key_history import IssuerKeys
-from issuer.keys import load_chain_account, load_signing_key
+from issuer.keys import load_chain_account, load_signing_key, with_certificate_chain
 from issuer.lease import lease_for
 from issuer.pipeline import AnchoringPipeline
 from issuer.pipeline_health import PipelineHealth, health_file
@@ -44,6 +44,8 @@ def create_app(settings: IssuerSettings) -> FastAPI:
         signing_key = load_signing_key(
             settings.signing_key_file, settings.signing_key_passphrase.get_secret_value()
         )
+        if settings.x5c_chain_file is not None:
+            signing_key = with_certificate_chain(signing_key, settings.x5c_chain_file)
         types = load_types(vct_base=settings.vct_base)
         readiness = ReadinessWatch(sessions)
         wallet_db = WalletDatabase(engine)
@@ -92,6 +94,7 @@ def create_app(settings: IssuerSettings) -> FastAPI:
                 current=signing_key,
                 credential_lifetime=settings.credential_lifetime_days * 86_400,
             ),
+            chain=chain,
         )
         try:
             yield
@@ -106,6 +109,7 @@ def create_app(settings: IssuerSettings) -> FastAPI:
     openapi.install(
         app, answers=issuer_openapi.ANSWERS, by_tag=issuer_openapi.BY_TAG, bodies=issuer_openapi.BODIES
     )
+    web.install(app)
     for module in (oid4vci, offers, credentials, staff, operations):  # wallet routes match first
         app.include_router(module.router)
     app.add_middleware(WalletFastPath)  # inside the body-size limit

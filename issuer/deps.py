@@ -7,19 +7,19 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from issuer.chain_link import ChainLink
 from issuer.credential_types import CredentialType
 from issuer.issuance import IssuanceFlow
 from issuer.key_history import IssuerKeys
 from issuer.models import Staff
 from issuer.pipeline import AnchoringPipeline
 from issuer.readiness import ReadinessWatch
+from issuer.services.staff import staff_by_token
 from issuer.settings import IssuerSettings
 from issuer.status_list import StatusListPublisher
 from issuer.throttle import Throttle
-from issuer.tokens import sha256_hex
 from issuer.wallet_db import WalletDatabase
 
 
@@ -35,6 +35,7 @@ class IssuerState:
     status_lists: StatusListPublisher | None
     throttle: Throttle
     keys: IssuerKeys
+    chain: ChainLink | None = None
 
 
 async def get_state(request: Request) -> IssuerState:  # async: no thread hop for a lookup
@@ -62,8 +63,8 @@ def current_staff(request: Request, state: StateDep, session: SessionDep) -> Sta
         )
     if scheme.lower() != "bearer" or not token:
         raise HTTPException(401, "Sign in: send your staff token as 'Authorization: Bearer <token>'.")
-    staff = session.scalar(select(Staff).where(Staff.token_sha256 == sha256_hex(token.strip())))
-    if staff is None or not staff.active:
+    staff = staff_by_token(session, token)
+    if staff is None:
         state.throttle.failed(client, token)
         raise HTTPException(401, "This staff token is not valid.")
     return staff

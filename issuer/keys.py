@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import base64
+import itertools
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from eth_account.signers.local import LocalAccount
 
 from nansen.chain.keystore import load_account
@@ -22,6 +29,7 @@ from nansen.errors import ConfigurationError, NansenError
 class SigningKey:
     key: PrivateKey
     kid: str  # RFC 7638 thumbprint, base64url
+    x5c: tuple[str, ...] = ()  # its certificate chain (RFC 7515 §4.1.6), if the deployment has one
 
     @property
     def kid_bytes(self) -> bytes:
@@ -55,3 +63,37 @@ def create_signing_key(path: Path, passphrase: str) -> SigningKey:
 
 def load_chain_account(path: Path, passphrase: str) -> LocalAccount:
     return load_account(path, passphrase)
+
+
+def with_certificate_chain(key: SigningKey, path: Path) -> SigningKey:
+    """The key with the certificate chain in ``path`` (PEM: the key's certificate first, then any
+    intermediates, not the trust anchor, as HAIP asks), for the credentials' ``x5c`` header. Refused
+    unless the first certificate is for this very key, each is issued by the next, and all are in
+    their validity period: a chain a verifier would refuse is a configuration error."""
+    try:
+        chain = x509.load_pem_x509_certificates(path.read_bytes())
+    except (OSError, ValueError) as exc:
+        raise ConfigurationError(f"certificate chain {path} did not load: {exc}") from exc
+    leaf_key = chain[0].public_key()
+    ours = key.key.public_key().raw()
+    if not isinstance(leaf_key, ec.EllipticCurvePublicKey) or _raw_point(leaf_key) != ours:
+        raise ConfigurationError(
+            f"the first certificate in {path} is not for the signing key {key.kid} "
+            "(after rotate-key, install a certificate for the new key)"
+        )
+    now = datetime.now(UTC)
+    for certificate, issuer in itertools.pairwise(chain):
+        try:
+            certificate.verify_directly_issued_by(issuer)
+        except (ValueError, TypeError, InvalidSignature) as exc:
+            raise ConfigurationError(f"the certificates in {path} are not a chain: {exc}") from exc
+    for certificate in chain:
+        if not certificate.not_valid_before_utc <= now < certificate.not_valid_after_utc:
+            raise ConfigurationError(f"a certificate in {path} is outside its validity period")
+    der = tuple(base64.b64encode(c.public_bytes(serialization.Encoding.DER)).decode() for c in chain)
+    return replace(key, x5c=der)
+
+
+def _raw_point(public: ec.EllipticCurvePublicKey) -> bytes:
+    numbers = public.public_numbers()
+    return numbers.x.to_bytes(32, "big") + numbers.y.to_bytes(32, "big")

@@ -20,6 +20,8 @@ class Staff(Base):
     token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[float] = mapped_column(Float)
+    sessions_valid_after: Mapped[float] = mapped_column(Float, default=0.0)  # sign out everywhere
+    language: Mapped[str | None] = mapped_column(String(8), nullable=True)  # console language
 
 
 class Offer(Base):

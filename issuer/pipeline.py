@@ -317,6 +317,7 @@ class AnchoringPipeline:
                 anchored_at=anchored_at,
                 signer_key=self._key.key,
                 kid=self._key.kid,
+                x5c=self._key.x5c,
             )
             signed.append({"id_": member.id, "issued_": issued.compact})
         with self._write_lock.held():  # signing (above) needs no lock

@@ -4,17 +4,21 @@ RFC 9457 problem details. No client input becomes a 500; nothing personal is ech
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from issuer.services.errors import InvalidClaims, StaffActionRefused
 from nansen.errors import NansenError
 from nansen.openid4vci.errors import IssuanceProtocolError
 
 log = logging.getLogger("nansen.issuer")
+# the console's error pages (translated there: issuer/web)
+GO_BACK = "Check the address, or go back to the start."
+TRY_AGAIN = "Something went wrong on the issuer. Please try again."
 WALLET_PATHS = ("/token", "/nonce", "/credential", "/deferred_credential")
 
 
@@ -37,13 +41,22 @@ def refusal(exc: NansenError) -> JSONResponse:
     return problem(400, "Request refused", exc.user_message, reason=getattr(exc, "reason", "invalid"))
 
 
+def _console_error_page(request: Request) -> Callable[[Request, int, str, str], Response] | None:
+    """The staff console answers its own errors with a page (issuer/web), not a problem document."""
+    if request.url.path == "/console" or request.url.path.startswith("/console/"):
+        return getattr(request.app.state, "console_error_page", None)
+    return None
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(IssuanceProtocolError)
     async def protocol_error(request: Request, exc: IssuanceProtocolError) -> JSONResponse:
         return refusal(exc)
 
     @app.exception_handler(RequestValidationError)
-    async def invalid_body(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def invalid_body(request: Request, exc: RequestValidationError) -> Response:
+        if console_page := _console_error_page(request):
+            return console_page(request, 400, "Page not found", GO_BACK)
         fields = [".".join(str(p) for p in err.get("loc", ()) if p != "body") for err in exc.errors()]
         if request.url.path in WALLET_PATHS:
             return JSONResponse(
@@ -55,14 +68,24 @@ def install(app: FastAPI) -> None:
         )
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if console_page := _console_error_page(request):
+            title = "Page not found" if exc.status_code in (404, 405) else "Request refused"
+            return console_page(request, exc.status_code, title, GO_BACK)
         return problem(exc.status_code, "Request refused", str(exc.detail), headers=exc.headers)
+
+    @app.exception_handler(StaffActionRefused)
+    async def staff_action_refused(request: Request, exc: StaffActionRefused) -> JSONResponse:
+        extra = {"fields": sorted(exc.fields)} if isinstance(exc, InvalidClaims) else {}
+        return problem(exc.status, "Request refused", exc.user_message, **extra)
 
     @app.exception_handler(NansenError)
     async def core_error(request: Request, exc: NansenError) -> JSONResponse:
         return refusal(exc)
 
     @app.exception_handler(Exception)
-    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+    async def unexpected(request: Request, exc: Exception) -> Response:
         log.error("unexpected %s on %s", type(exc).__name__, request.url.path)
+        if console_page := _console_error_page(request):
+            return console_page(request, 500, "Something went wrong", TRY_AGAIN)
         return problem(500, "Internal error", "Something went wrong on the issuer. Please try again.")

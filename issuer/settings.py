@@ -26,6 +26,8 @@ class IssuerSettings(BaseSettings):
     deployments_dir: Path = Path("deployments")
     signing_key_file: Path = Path(".data/issuer/signing-key.pem")
     signing_key_passphrase: SecretStr = SecretStr("")
+    # PEM: the signing key's certificate, then intermediates: sent as the credentials' x5c (HAIP)
+    x5c_chain_file: Path | None = None
     chain_keystore: Path = Path(".data/keys/issuer.json")
     chain_keystore_passphrase: SecretStr = SecretStr("")
     batch_size: int = Field(default=500, ge=1, le=100_000)
@@ -49,6 +51,7 @@ class IssuerSettings(BaseSettings):
     low_balance_batches: int = Field(default=200, ge=0)
     # after a reorg, anchors and status changes this recent are compared with the chain and repaired
     reorg_horizon_seconds: float = Field(default=3600, ge=0)
+    console_idle_seconds: int = Field(default=900, ge=60, le=86_400)  # staff console: idle sign-out
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> IssuerSettings:

@@ -27,7 +27,8 @@ NO_CHROMIUM = "BROWSER TESTS SKIPPED: Debian's `chromium` is not installed (run 
 
 
 def new_page(browser: Browser, *, locale: str = "en-GB", **options: Any) -> Page:
-    context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900}, **options)
+    options.setdefault("viewport", {"width": 1280, "height": 900})
+    context = browser.new_context(locale=locale, **options)
     context.set_default_timeout(15_000)
     return context.new_page()
 

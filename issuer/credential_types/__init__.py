@@ -27,15 +27,20 @@ class CredentialType:
 
     def validation_errors(self, claims: Any) -> list[str]:
         """Field paths that fail the schema (names only: values may be personal data)."""
-        fields = []
+        return sorted(self.field_errors(claims))
+
+    def field_errors(self, claims: Any) -> dict[str, str]:
+        """Each failing field (top-level claim name, ``unexpected field`` or ``claims``) and the JSON
+        Schema keyword it broke (``required``, ``pattern``, ``enum``…); never the value."""
+        fields: dict[str, str] = {}
         for error in self.validator.iter_errors(claims):
-            path = ".".join(str(p) for p in error.absolute_path)
+            path = str(error.absolute_path[0]) if error.absolute_path else ""
             if not path and error.validator == "required":
                 path = str(error.message.split("'")[1]) if "'" in error.message else "claims"
             elif not path and error.validator == "additionalProperties":
                 path = "unexpected field"
-            fields.append(path or "claims")
-        return sorted(set(fields))
+            fields.setdefault(path or "claims", str(error.validator))
+        return fields
 
     def type_metadata(self) -> dict[str, Any]:
         """SD-JWT VC type metadata (draft-ietf-oauth-sd-jwt-vc, "Type Metadata"): display names and

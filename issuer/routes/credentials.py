@@ -2,26 +2,18 @@
 
 from __future__ import annotations
 
-import time
-from typing import Annotated, Literal
+from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query
-from sqlalchemy import select
+from fastapi import APIRouter, Query
 
-from issuer import audit
 from issuer.deps import CurrentStaff, SessionDep, StateDep
-from issuer.models import Batch, Credential, StatusChange
 from issuer.schemas import CredentialPublic, StatusChangeCreate
+from issuer.services.credentials import CredentialFilter, change_status, find_credentials
 
 router = APIRouter(prefix="/credentials", tags=["credentials"])
 # bounded in the schema: SQLite takes a negative limit as "no limit" and fails on integers beyond
 # 64 bits; no issuer holds a billion credentials
 MAX_OFFSET = 1_000_000_000
-ACTIONS: dict[str, Literal["revoked", "suspended", "valid"]] = {
-    "revoke": "revoked",
-    "suspend": "suspended",
-    "reinstate": "valid",
-}
 
 
 @router.get("")
@@ -30,32 +22,36 @@ def list_credentials(
     staff: CurrentStaff,
     limit: Annotated[int, Query(ge=1, le=1000, description="rows per page")] = 100,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="rows to skip")] = 0,
+    offer_id: Annotated[str | None, Query(max_length=64, description="an offer id or its beginning")] = None,
+    state: Annotated[str | None, Query(pattern="^(queued|batched|ready|delivered)$")] = None,
+    status: Annotated[str | None, Query(pattern="^(valid|suspended|revoked)$")] = None,
+    created_from: Annotated[float | None, Query(ge=0, le=1e11, description="unix time, inclusive")] = None,
+    created_before: Annotated[float | None, Query(ge=0, le=1e11, description="unix time, exclusive")] = None,
 ) -> list[CredentialPublic]:
-    rows = session.execute(
-        select(Credential, Batch.root)
-        .outerjoin(Batch, Credential.batch_id == Batch.id)
-        .order_by(Credential.created_at.desc())
-        .limit(limit)
-        .offset(offset)
-    ).all()
+    rows, _total = find_credentials(
+        session,
+        where=CredentialFilter(offer_id, state, status, created_from, created_before),
+        limit=limit,
+        offset=offset,
+    )
     return [
         CredentialPublic(
-            id=c.id,
-            offer_id=c.offer_id,
-            credential_type=c.credential_type,
-            status=c.status,
-            state=c.state,
-            status_index=c.status_index,
-            batch_root=root,
-            created_at=int(c.created_at),
-            delivered_at=int(c.delivered_at) if c.delivered_at else None,
+            id=r.id,
+            offer_id=r.offer_id,
+            credential_type=r.credential_type,
+            status=r.status,
+            state=r.state,
+            status_index=r.status_index,
+            batch_root=r.batch_root,
+            created_at=r.created_at,
+            delivered_at=r.delivered_at,
         )
-        for c, root in rows
+        for r in rows
     ]
 
 
 @router.post("/{credential_id}/{action}", status_code=202)
-def change_status(
+def change_credential_status(
     credential_id: str,
     action: str,
     body: StatusChangeCreate,
@@ -63,41 +59,9 @@ def change_status(
     session: SessionDep,
     staff: CurrentStaff,
 ) -> dict[str, str]:
-    target = ACTIONS.get(action)
-    if target is None:
-        raise HTTPException(404, "Unknown action: use revoke, suspend or reinstate.")
-    queued = session.scalars(
-        select(StatusChange)
-        .where(StatusChange.credential_id == credential_id, StatusChange.state == "queued")
-        .order_by(StatusChange.id)
-    ).all()
-    # read after the queue: the pipeline marks a change done and sets the status in one commit, so a
-    # change missing from the queue read above is visible in the status read here
-    credential = session.get(Credential, credential_id)
-    if credential is None:
-        raise HTTPException(404, "No credential with this id.")
-    pending = queued[-1].status if queued else credential.status
-    if pending == "revoked":
-        raise HTTPException(409, "This credential is revoked; revocation is final.")
-    if target == "valid" and pending != "suspended":
-        raise HTTPException(409, "Only a suspended credential can be reinstated.")
-    session.add(
-        StatusChange(
-            credential_id=credential_id,
-            status=target,
-            reason=body.reason,
-            state="queued",
-            created_at=time.time(),
-        )
+    target = change_status(
+        session, staff_id=staff.id, credential_id=credential_id, action=action, reason=body.reason
     )
-    audit.record(
-        session,
-        staff_id=staff.id,
-        action=f"credential_{action}",
-        credential_id=credential_id,
-        detail=f"reason={body.reason}",
-    )
-    session.commit()
     if state.pipeline is not None:
         state.pipeline.wake()
     return {"status": "queued", "target": target}

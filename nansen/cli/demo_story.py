@@ -10,8 +10,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -120,7 +122,7 @@ def expect(condition: bool, line: str, detail: object = "") -> None:
         raise StoryFailed(line)
 
 
-def run_story(data_dir: Path) -> None:
+def run_story(data_dir: Path, *, keep_console: bool = False) -> None:
     with ExitStack() as stack:
         env_base = bootstrap_environment(data_dir)
         chain_dir = data_dir / "chain"
@@ -148,6 +150,11 @@ def run_story(data_dir: Path) -> None:
             service("verifier", "verifier.app", verifier_port, verifier_env, logs)
         )
         print(f"Chain, issuer ({issuer_url}) and verifier ({verifier_url}) are running.", flush=True)
+        print(
+            f"Staff console: {issuer_url}/console/ (sign in as the demo administrator with the staff "
+            f"token {staff_token})",
+            flush=True,
+        )
 
         received, offers = [], []
         # two credentials: the first is revoked later, the second shows the chain outage
@@ -225,7 +232,26 @@ def run_story(data_dir: Path) -> None:
             f"Past the bound the verdict is UNKNOWN (mirror {_age(result)} s old), never valid",
             result,
         )
+        if keep_console:
+            _serve_console(chain_dir, env_base["issuer"]["NANSEN_ISSUER_RPC_URL"], issuer_url, staff_token)
         print("The story ran as expected. Every process is stopped.", flush=True)
+
+
+def _serve_console(chain_dir: Path, rpc_url: str, issuer_url: str, staff_token: str) -> None:
+    """After the story: the chain back up (same port, saved state) and the issuer left running for
+    the staff console, until Ctrl-C."""
+    devchain.start(chain_dir, port=int(rpc_url.rsplit(":", 1)[1]))  # the port the issuer knows
+    print(
+        f"\nThe chain is back up. Open the staff console at {issuer_url}/console/ and sign in with the "
+        f"demo administrator's staff token:\n\n    {staff_token}\n\nPress Ctrl-C to stop everything.",
+        flush=True,
+    )
+    stop = threading.Event()
+    for number in (signal.SIGINT, signal.SIGTERM):  # also when started where SIGINT is ignored
+        signal.signal(number, lambda *_: stop.set())
+    while not stop.wait(3600):
+        pass
+    print("", flush=True)
 
 
 def _age(result: dict[str, Any]) -> object:
@@ -235,7 +261,7 @@ def _age(result: dict[str, Any]) -> object:
 def demo(args: argparse.Namespace) -> int:
     data_dir = Path(os.environ.get("NANSEN_DATA_DIR", ".data/demo"))
     try:
-        run_story(data_dir)
+        run_story(data_dir, keep_console=getattr(args, "console", False))
     except StoryFailed as exc:
         print(f"demo failed: {exc}", file=sys.stderr)
         return 1

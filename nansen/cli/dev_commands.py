@@ -42,6 +42,11 @@ def register(dev_verbs: Any) -> None:
     from nansen.cli.demo_story import demo
 
     story = dev_verbs.add_parser("story", help="the whole story with real processes (what `make demo` runs)")
+    story.add_argument(
+        "--console",
+        action="store_true",
+        help="then keep the issuer up for the staff console (Ctrl-C stops)",
+    )
     story.set_defaults(handler=demo)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,12 +73,18 @@ def complete_credential(
     anchored_at: int,
     signer_key: PrivateKey,
     kid: str,
+    x5c: Sequence[str] = (),
 ) -> IssuedSdJwt:
     """Adds the anchor claim (root anchored on chain, inclusion proof, the anchoring block's
-    timestamp) and signs."""
+    timestamp) and signs; ``x5c`` is the signer's certificate chain for verifiers that trust X.509
+    (the registry stays the authority)."""
     anchor = AnchorClaim(
         chain_id=chain_id, registry=registry, root=root, proof=proof, anchored_at=anchored_at
     )
     return sign_prepared(
-        prepared.prepared, signer_key=signer_key, kid=kid, extra_claims={ANCHOR_CLAIM: anchor.to_json()}
+        prepared.prepared,
+        signer_key=signer_key,
+        kid=kid,
+        extra_claims={ANCHOR_CLAIM: anchor.to_json()},
+        extra_header={"x5c": list(x5c)} if x5c else None,
     )

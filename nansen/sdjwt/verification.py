@@ -94,13 +94,17 @@ def _verify_core(
     return claims, parsed.header, payload, paths, digest
 
 
+_IGNORED_KEY_HEADERS = frozenset({"x5c"})
+
+
 def _issuer_jwt(
     parts: UnverifiedParts, issuer_key_resolver: IssuerKeyResolver, limits: Limits, profile: Profile
 ) -> tuple[UnverifiedJws, dict[str, Any], PublicKey]:
     """The issuer JWT parsed and its header checked, its unverified payload, the issuer's key."""
     try:
         parsed = parts.parsed_jwt or parse_compact(parts.jwt, max_bytes=limits.max_bytes)
-        check_header(parsed.header)
+        # an x5c chain may ride along for X.509 verifiers (HAIP); the key is never taken from it
+        check_header(parsed.header, allowed_header_keys=_IGNORED_KEY_HEADERS)
     except CryptoError as exc:
         raise translate(exc, where="issuer JWT") from exc
     header = parsed.header

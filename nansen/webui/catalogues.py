@@ -84,14 +84,16 @@ def stale(locale_dir: Path, domain: str) -> list[Path]:
 
 
 def python_msgids(package: Path) -> set[str]:
-    """The literal strings passed to ``_()`` in a package's Python files."""
+    """The literal strings passed to ``_()``, ``something._()`` or ``gettext_noop()`` in a package."""
     found: set[str] = set()
     for path in package.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if (
                 isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Name)
-                and node.func.id in ("_", "gettext_noop")
+                and (
+                    (isinstance(node.func, ast.Name) and node.func.id in ("_", "gettext_noop"))
+                    or (isinstance(node.func, ast.Attribute) and node.func.attr == "_")
+                )
                 and node.args
                 and isinstance(node.args[0], ast.Constant)
                 and isinstance(node.args[0].value, str)

@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from hashlib import sha256
+from typing import Literal, TypedDict
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -131,12 +132,24 @@ class SessionCodec:
         return hmac.new(self._secret, body, sha256).digest()
 
 
-def cookie_name(*, secure: bool) -> str:
-    """``__Host-`` makes browsers refuse the cookie unless Secure, host-only and Path=/."""
-    return "__Host-nansen_session" if secure else "nansen_session"
+def cookie_name(*, secure: bool, purpose: str = "session") -> str:
+    """``__Host-`` makes browsers refuse the cookie unless Secure, host-only and Path=/.
+
+    Keep the anonymous session (before sign-in, for the sign-in form's CSRF token) in a cookie of its
+    own (``purpose="presession"``): a browser withholds SameSite=Strict cookies on a navigation that
+    starts on another site, and a fresh anonymous session set in that answer would overwrite the
+    signed-in one, so any link from elsewhere would sign the person out."""
+    return f"__Host-nansen_{purpose}" if secure else f"nansen_{purpose}"
 
 
-def cookie_attributes(*, secure: bool) -> dict[str, object]:
+class CookieAttributes(TypedDict):
+    httponly: bool
+    samesite: Literal["strict"]
+    secure: bool
+    path: str
+
+
+def cookie_attributes(*, secure: bool) -> CookieAttributes:
     """Keyword arguments for a framework's set_cookie (Starlette's names): a session cookie (no
     Max-Age, so it ends with the browser) that scripts cannot read and other sites cannot send."""
     return {"httponly": True, "samesite": "strict", "secure": secure, "path": "/"}

@@ -60,9 +60,9 @@ def template_msgids(env: Environment) -> set[str]:
     for name in env.list_templates(extensions=["html", "txt"]):
         source = env.loader.get_source(env, name)[0] if env.loader else ""
         for _line, _function, message in env.extract_translations(source):  # type: ignore[attr-defined]
-            found.update(
-                m for m in ([message] if isinstance(message, str) else message) if isinstance(m, str)
-            )
+            # a literal msgid is a str, ngettext's a tuple; a variable (``_(label)``) gives None
+            messages = (message,) if isinstance(message, str) else (message or ())
+            found.update(m for m in messages if isinstance(m, str))
     return found
 
 

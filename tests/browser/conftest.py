@@ -2,6 +2,7 @@
 
 - ``browser``: one headless chromium per test module; skips loudly where chromium is not installed.
 - ``page``: a fresh context and page per test (``en-GB``); on failure its screenshot is saved.
+- ``console``: the staff console on a real issuer and chain (staff_console.py), started on demand.
 """
 
 from __future__ import annotations
@@ -52,3 +53,13 @@ def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
         if report is not None and report.failed:
             save_failure_screenshot(opened, request.node.nodeid)
         opened.context.close()
+
+
+@pytest.fixture(scope="session")
+def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """The staff console on a real issuer process and chain (tests/browser/staff_console.py), shared
+    by the console's test modules and started only when one asks for it."""
+    from staff_console import running_console
+
+    with running_console(tmp_path_factory.mktemp("staff-console")) as running:
+        yield running

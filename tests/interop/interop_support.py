@@ -81,11 +81,17 @@ class IssuerProcess:
         assert made.status_code == 201, made.text
         return dict(made.json())
 
-    def receive(self, *, dpop: bool = False) -> dict[str, Any]:
+    def receive(self, *, dpop: bool = False, holder_private: bool = False) -> dict[str, Any]:
         """A credential taken by the outside wallet (tests/interop/wallet_receive.mjs)."""
         made = self.offer()
         answer = node(
-            "wallet_receive.mjs", {"offer_uri": made["offer_uri"], "tx_code": made["tx_code"], "dpop": dpop}
+            "wallet_receive.mjs",
+            {
+                "offer_uri": made["offer_uri"],
+                "tx_code": made["tx_code"],
+                "dpop": dpop,
+                "holder_private": holder_private,
+            },
         )
         assert answer["ok"], answer
         return answer

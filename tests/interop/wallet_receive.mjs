@@ -1,6 +1,6 @@
 // An outside wallet: takes a credential offer from our issuer with @openid4vc/openid4vci
 // (pre-authorized code with tx_code, OpenID4VCI 1.0 §6, §7, §8, §9), optionally with DPoP (RFC 9449).
-// Input: {offer_uri, tx_code, dpop}. Output: {credential, token_type, holder_jwk}.
+// Input: {offer_uri, tx_code, dpop, holder_private}. Output: {credential, token_type, holder_jwk}.
 import { clientAuthenticationAnonymous } from '@openid4vc/oauth2'
 import { Openid4vciClient, setGlobalConfig } from '@openid4vc/openid4vci'
 import { newKey, random, run, sha256, signJws } from './es256.mjs'
@@ -24,7 +24,7 @@ const callbacks = {
   }),
 }
 
-run(async ({ offer_uri, tx_code, dpop }) => {
+run(async ({ offer_uri, tx_code, dpop, holder_private: holderPrivate }) => {
   const client = new Openid4vciClient({ callbacks })
   const credentialOffer = await client.resolveCredentialOffer(offer_uri)
   const issuerMetadata = await client.resolveIssuerMetadata(credentialOffer.credential_issuer)
@@ -72,6 +72,8 @@ run(async ({ offer_uri, tx_code, dpop }) => {
     dpop_jwk: token.dpop?.signer.publicJwk,
     expires_in: token.accessTokenResponse.expires_in,
     holder_jwk: holder.publicJwk,
+    // only for tests that present the credential afterwards with another implementation
+    holder_private_jwk: holderPrivate ? keys.get(holder.publicJwk.x).export({ format: 'jwk' }) : undefined,
     display: issuerMetadata.credentialIssuer.credential_configurations_supported[credentialConfigurationId].credential_metadata,
   }
 })

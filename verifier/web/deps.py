@@ -42,11 +42,11 @@ class ConsoleState:
             response.set_cookie(
                 self.cookie,
                 self.codec.encode(touched),
-                **cookie_attributes(secure=self.secure_cookies),  # type: ignore[arg-type]
+                **cookie_attributes(secure=self.secure_cookies),
             )
 
     def forget(self, response: Response) -> None:
-        response.delete_cookie(self.cookie, **cookie_attributes(secure=self.secure_cookies))  # type: ignore[arg-type]
+        response.delete_cookie(self.cookie, **cookie_attributes(secure=self.secure_cookies))
 
 
 class SignInRequired(Exception):  # a redirect to the sign-in page, not a fault

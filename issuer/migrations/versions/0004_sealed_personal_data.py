@@ -1,8 +1,7 @@
 """Personal data sealed under the offer's key (issuer/sealed.py): the credential's disclosures move
 out of pending_payload into sealed_disclosures; the access token's expiry is kept with the offer (its
 claims are deleted once nothing can redeem it); the holder key's thumbprint is kept with the
-credential (a retry proving that key gets the credential again).
-Branches from 0002 beside the console's 0003; issuer.db.migrate upgrades every head."""
+credential (a retry proving that key gets the credential again)."""
 
 from __future__ import annotations
 
@@ -10,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
-down_revision = "0002"
+down_revision = "0003"
 
 
 def upgrade() -> None:
