@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -76,7 +77,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StaffActionRefused)
     async def staff_action_refused(request: Request, exc: StaffActionRefused) -> JSONResponse:
-        extra = {"fields": sorted(exc.fields)} if isinstance(exc, InvalidClaims) else {}
+        extra: dict[str, Any] = {"fields": sorted(exc.fields)} if isinstance(exc, InvalidClaims) else {}
         return problem(exc.status, "Request refused", exc.user_message, **extra)
 
     @app.exception_handler(NansenError)
