@@ -34,6 +34,11 @@ ANSWERS: dict[str, Answers] = {
     "POST /token": {400: _WALLET[400], 422: None},
     "POST /credential": {**_WALLET, 202: _PENDING},
     "POST /deferred_credential": {**_WALLET, 202: _PENDING},
+    "POST /offers": {404: problem("No credential type of that name.")},
+    "POST /staff/{staff_id}/deactivate": {
+        404: problem("No staff member with this id."),
+        409: problem("Already deactivated, yourself, or the last administrator."),
+    },
     "POST /credentials/{credential_id}/{action}": {
         404: problem("No credential with this id, or no such action."),
         409: problem("The credential's status does not allow this change."),
