@@ -13,6 +13,7 @@ from issuer.settings import IssuerSettings
 from nansen.errors import ConfigurationError, NansenError
 
 if TYPE_CHECKING:  # web3 loads only for the commands that talk to the chain
+    from issuer.chain_link import Chain
     from nansen.chain.registry import RegistryWriter
 
 
@@ -49,29 +50,32 @@ def _account_to_ourselves(settings: IssuerSettings) -> Iterator[None]:
 
 
 def _registry_writer(settings: IssuerSettings) -> RegistryWriter:
-    """The issuer's writer on its registry, through the same checked link the service uses."""
+    return _chain(settings).writer
+
+
+def _chain(settings: IssuerSettings) -> Chain:
+    """The issuer's registry and writer, through the same checked link the service uses."""
     from issuer.chain_link import ChainLink
     from issuer.keys import load_chain_account
     from nansen.chain.deployment import load_deployment
 
-    return (
-        ChainLink(
-            rpc_url=settings.rpc_url,
-            deployment=load_deployment(settings.deployments_dir, settings.chain_id),
-            account=load_chain_account(
-                settings.chain_keystore, settings.chain_keystore_passphrase.get_secret_value()
-            ),
-        )
-        .get()
-        .writer
-    )
+    return ChainLink(
+        rpc_url=settings.rpc_url,
+        deployment=load_deployment(settings.deployments_dir, settings.chain_id),
+        account=load_chain_account(
+            settings.chain_keystore, settings.chain_keystore_passphrase.get_secret_value()
+        ),
+    ).get()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="nansen-issuer", description="Nansen issuer service")
     verbs = parser.add_subparsers(dest="verb", required=True)
-    verbs.add_parser("init-key", help="create the encrypted ES256 signing key")
-    verbs.add_parser("register-key", help="register the signing key on chain (valid from now)")
+    init = verbs.add_parser("init-key", help="create the encrypted ES256 signing key")
+    init.add_argument("--if-missing", action="store_true", help="keep an existing key (and say so)")
+    verbs.add_parser(
+        "register-key", help="register the signing key on chain (valid from now); nothing if it is already"
+    )
     rotate = verbs.add_parser(
         "rotate-key", help="new signing key on chain; the old one retires at --retire-at"
     )
@@ -127,10 +131,22 @@ def _run(args: argparse.Namespace, settings: IssuerSettings) -> int:
 
     passphrase = settings.signing_key_passphrase.get_secret_value()
     if args.verb == "init-key":
+        if args.if_missing and settings.signing_key_file.exists():
+            key = load_signing_key(settings.signing_key_file, passphrase)
+            print(f"kept the signing key at {settings.signing_key_file} (kid {key.kid})")
+            return 0
         key = create_signing_key(settings.signing_key_file, passphrase)
         print(f"signing key created at {settings.signing_key_file} (kid {key.kid})")
     elif args.verb == "register-key":
         key = load_signing_key(settings.signing_key_file, passphrase)
+        chain = _chain(settings)
+        if (
+            chain.registry.signing_key(chain.writer.address, key.kid_bytes).public_key
+            == key.key.public_key().raw()
+        ):
+            # run again (a one-shot setup step): no transaction, so no need to stop a serving issuer
+            print(f"key {key.kid} is already registered")
+            return 0
         with _account_to_ourselves(settings):
             receipt = _registry_writer(settings).add_key(
                 key.kid_bytes, key.key.public_key().raw(), int(time.time()) - 60

@@ -7,12 +7,13 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from nansen.write_lock import open_own_private
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+_MIGRATION_LOCK = 0x4E414E53454E + 1  # beside the anchoring lease's key (issuer/lease.py)
 
 
 def make_engine(url: str) -> Engine:
@@ -53,6 +54,10 @@ def migrate(engine: Engine) -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            # workers starting together (`serve --workers N`) migrate one after the other: without
+            # this, two create alembic_version at once and one of them dies
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
         config.attributes["connection"] = connection
         # every head: migrations written in parallel branches from one parent all apply
         command.upgrade(config, "heads")

@@ -15,12 +15,12 @@ __all__ = ["CONTENT_TYPE_LATEST", "describe_pipeline", "pipeline_metrics"]
 def describe_pipeline(state: IssuerState) -> dict[str, object]:
     pipeline = state.pipeline
     if pipeline is None:
-        return describe_health(None, None, now=time.time(), running_since=0)
+        return describe_health(None, None, now=time.time())
     own = pipeline.health.current()
     if not pipeline.alive() and own.status != "standby":
         return {"status": "degraded", "reason": "the anchoring thread has stopped", "warning": own.warning}
     published = published_report(pipeline.health.path) if own.status == "standby" else None
-    return describe_health(own, published, now=time.time(), running_since=pipeline.health.started_at)
+    return describe_health(own, published, now=time.time())
 
 
 def pipeline_metrics(state: IssuerState, queued: int) -> bytes:

@@ -15,28 +15,27 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
-from typing import Any, NamedTuple
+from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from issuer.batch_members import MARK_BATCHED, MARK_READY, MEMBER_COLUMNS, Member, prepared
 from issuer.chain_link import ChainLink
 from issuer.funds import FundsWatch
 from issuer.keys import SigningKey
 from issuer.lease import Lease
 from issuer.models import Batch, Credential, StatusChange
 from issuer.pipeline_health import PipelineHealth
-from issuer.reorg import STATUS_CODES, HeadWatch, Reconciler
+from issuer.reorg import STATUS_CODES, Reconciler
 from issuer.retention import purge_personal_data
 from issuer.settings import IssuerSettings
 from nansen.chain.errors import ContractRevertedError, InsufficientFundsError
 from nansen.chain.registry import batch_anchored_at
-from nansen.credential.issuance import PreparedCredential, complete_credential
+from nansen.credential.issuance import complete_credential
 from nansen.errors import NansenError
 from nansen.merkle import MerkleTree, build_tree
-from nansen.sdjwt.disclosures import parse_disclosure
-from nansen.sdjwt.issuance import PreparedSdJwt
 from nansen.write_lock import NoWriteLock, WriteLock
 
 MIN_BACKOFF_SECONDS, MAX_BACKOFF_SECONDS = 0.05, 5.0
@@ -88,7 +87,6 @@ class AnchoringPipeline:
         self._thread = threading.Thread(target=self._run, name="anchoring", daemon=True)
         self.health = health or PipelineHealth(None)
         self._funds = FundsWatch(low_balance_batches=settings.low_balance_batches, clock=clock)
-        self._heads = HeadWatch()
         self._reconciler = Reconciler(horizon_seconds=settings.reorg_horizon_seconds, clock=clock)
 
     # -- lifecycle -------------------------------------------------------------------------------
@@ -114,7 +112,7 @@ class AnchoringPipeline:
             while not self._stop.is_set():
                 try:
                     if self._lease is not None and not self._lease.try_acquire():
-                        self._heads.forget()  # on taking over, compare everything with the chain
+                        self._reconciler.forget_head()  # on taking over, compare everything with the chain
                         self.health.standby()
                         self._stop.wait(1.0)  # another process anchors; take over if it goes away
                         continue
@@ -179,25 +177,10 @@ class AnchoringPipeline:
     # -- one pass ----------------------------------------------------------------------------------
     def run_once(self) -> bool:
         self._purge_when_due()
-        busy = self._after_new_head()
+        busy = self._reconciler.after_new_head(self._chain.get(), self._sessions, self._write_lock)
         busy = self._reconcile() or busy
         busy = self._cut_batch() or busy
         return self._send_status_changes() or busy
-
-    def _after_new_head(self) -> bool:
-        """After a reorg (or on taking over): what the chain lost is queued to be sent again."""
-        chain = self._chain.get()
-        if not self._heads.reorganised(chain):
-            return False
-        chain.sender.forget_nonce()
-        with self._sessions() as session:
-            with session.no_autoflush:  # no write transaction (and no SQLite lock) while reading the chain
-                roots, statuses = self._reconciler.repair(session, chain)
-            if not roots and not statuses:
-                return False
-            with self._write_lock.held():
-                session.commit()
-        return True
 
     def _purge_when_due(self) -> None:
         now = self._clock()
@@ -249,7 +232,7 @@ class AnchoringPipeline:
             if count < self._settings.batch_size and not closed:
                 return False
             queued = session.execute(
-                select(*_MEMBER)
+                select(*MEMBER_COLUMNS)
                 .where(Credential.state == "queued")
                 .order_by(Credential.created_at)
                 .limit(self._settings.batch_size)
@@ -260,7 +243,7 @@ class AnchoringPipeline:
                 session.add(batch)
                 session.flush()
                 session.connection().execute(
-                    _MARK_BATCHED,
+                    MARK_BATCHED,
                     [
                         {"id_": c.id, "batch_id_": batch.id, "position_": position}
                         for position, c in enumerate(queued)
@@ -269,7 +252,7 @@ class AnchoringPipeline:
                 session.commit()  # the batch is durable before anything goes to the chain
             receipt = self._chain.get().writer.anchor_batch(tree.root, len(queued))
             batch.tx_hash = receipt.tx_hash
-            members = [_Member(c.id, c.leaf, "batched", c.pending_payload) for c in queued]
+            members = [Member(c.id, c.leaf, "batched", c.pending_payload) for c in queued]
             anchored_at = batch_anchored_at(receipt, tree.root)
             ready = self._finish(session, batch, members, tree, anchored_at=anchored_at)
             self._announce(ready)
@@ -277,14 +260,14 @@ class AnchoringPipeline:
             log.info("anchored a batch of %d in tx %s", len(queued), receipt.tx_hash)
             return True
 
-    def _stored_members(
-        self, session: Session, batch: Batch, root: bytes
-    ) -> tuple[list[_Member], MerkleTree]:
+    def _stored_members(self, session: Session, batch: Batch, root: bytes) -> tuple[list[Member], MerkleTree]:
         """A stored batch's members in batch order, and their tree, which must still give its root."""
         members = [
-            _Member(*row)
+            Member(*row)
             for row in session.execute(
-                select(*_MEMBER).where(Credential.batch_id == batch.id).order_by(Credential.batch_position)
+                select(*MEMBER_COLUMNS)
+                .where(Credential.batch_id == batch.id)
+                .order_by(Credential.batch_position)
             )
         ]
         tree = build_tree([bytes.fromhex(c.leaf) for c in members])
@@ -296,7 +279,7 @@ class AnchoringPipeline:
         self,
         session: Session,
         batch: Batch,
-        members: Sequence[_Member],
+        members: Sequence[Member],
         tree: MerkleTree,
         *,
         anchored_at: int,  # the anchoring block's timestamp, for verifiers not yet synced past it
@@ -309,7 +292,7 @@ class AnchoringPipeline:
             if member.state != "batched" or member.pending_payload is None:
                 continue
             issued = complete_credential(
-                _prepared(member),
+                prepared(member),
                 chain_id=deployment.chain_id,
                 registry=deployment.credential_registry,
                 root=tree.root,
@@ -322,7 +305,7 @@ class AnchoringPipeline:
             signed.append({"id_": member.id, "issued_": issued.compact})
         with self._write_lock.held():  # signing (above) needs no lock
             if signed:
-                session.connection().execute(_MARK_READY, signed)
+                session.connection().execute(MARK_READY, signed)
             batch.state, batch.confirmed_at = "confirmed", self._clock()
             session.commit()
         return [entry["id_"] for entry in signed]
@@ -356,37 +339,3 @@ class AnchoringPipeline:
             with self._write_lock.held():
                 session.commit()
             return True
-
-
-class _Member(NamedTuple):
-    id: str
-    leaf: str
-    state: str
-    pending_payload: dict[str, Any] | None
-
-
-_MEMBER = (Credential.id, Credential.leaf, Credential.state, Credential.pending_payload)
-# executemany in one C call per batch (built once; see issuer/statements.py)
-_MARK_BATCHED = (
-    update(Credential)
-    .where(Credential.id == bindparam("id_"))
-    .values(state="batched", batch_id=bindparam("batch_id_"), batch_position=bindparam("position_"))
-)
-_MARK_READY = (
-    update(Credential)
-    .where(Credential.id == bindparam("id_"))
-    .values(state="ready", issued=bindparam("issued_"), pending_payload=None)
-)
-
-
-def _prepared(credential: _Member) -> PreparedCredential:
-    payload: dict[str, Any] = dict(credential.pending_payload or {})
-    # sealed under the offer's key, the disclosures are not here (issuer/sealed.py): the body is signed
-    # alone and the disclosures joined at delivery; rows queued before sealing existed carry them
-    disclosures = tuple(
-        parse_disclosure(encoded, max_bytes=64 * 1024, max_depth=16)
-        for encoded in payload.get("disclosures", ())
-    )
-    return PreparedCredential(
-        PreparedSdJwt(dict(payload["body"]), disclosures), bytes.fromhex(credential.leaf)
-    )

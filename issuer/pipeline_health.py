@@ -2,8 +2,8 @@
 
 Only the process holding the anchoring lease runs the pipeline; the other uvicorn workers answer
 /health too, so the holder publishes its report to a small file beside the data (atomic replace,
-at every change and every few seconds). A report nobody has refreshed for a while means no process
-is anchoring, which is itself a reason to say "degraded".
+at every change and every few seconds), which the other workers of the host show. The holder's own
+report going silent (a pass stuck for over 30 s) is itself a reason to say "degraded".
 """
 
 from __future__ import annotations
@@ -101,31 +101,32 @@ def published_report(path: Path | None) -> PipelineReport | None:
 
 
 def describe_health(
-    own: PipelineReport | None, published: PipelineReport | None, *, now: float, running_since: float
+    own: PipelineReport | None, published: PipelineReport | None, *, now: float
 ) -> dict[str, object]:
     """The pipeline's part of /health: this process's report if it anchors, else the lease holder's.
     ``own`` is None when this process runs no pipeline (NANSEN_ISSUER_WORKER_ENABLED=false)."""
+    ok: dict[str, object] = {"status": "ok", "reason": None, "warning": None}
     if own is None:
-        return {"status": "ok", "reason": None, "warning": None}
-    report = own if own.status != "standby" else published
-    if report is None or report.status == "standby":
-        if now - running_since <= STALE_AFTER_SECONDS:  # just started: the holder may not have written yet
-            return {"status": "ok", "reason": None, "warning": None}
-        return {
-            "status": "degraded",
-            "reason": "no process reports anchoring: another worker holds the anchoring lease "
-            "but wrote no report",
-            "warning": None,
-        }
-    silent = now - report.updated_at
+        return ok
+    if own.status == "standby":
+        # Another process holds the lease, so it is alive (a dead holder's lease is released). Its
+        # report is here when it runs on this host and is fresh; one from another host is not.
+        if (
+            published is None
+            or published.status == "standby"
+            or now - published.updated_at > STALE_AFTER_SECONDS
+        ):
+            return ok
+        return {"status": published.status, "reason": published.reason, "warning": published.warning}
+    silent = now - own.updated_at
     if silent > STALE_AFTER_SECONDS:
         return {
             "status": "degraded",
-            "reason": f"the anchoring process has not reported for {silent:.0f} s (stuck waiting for the "
+            "reason": f"the anchoring pipeline has not reported for {silent:.0f} s (stuck waiting for the "
             "chain, or stopped)",
-            "warning": report.warning,
+            "warning": own.warning,
         }
-    return {"status": report.status, "reason": report.reason, "warning": report.warning}
+    return {"status": own.status, "reason": own.reason, "warning": own.warning}
 
 
 def health_file(settings: IssuerSettings) -> Path:

@@ -19,11 +19,12 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from issuer.chain_link import Chain
 from issuer.models import Batch, Credential, StatusChange
 from nansen.chain.records import CredentialStatus
+from nansen.write_lock import WriteLock
 
 log = logging.getLogger("nansen.issuer.reorg")
 
@@ -72,6 +73,24 @@ class Reconciler:
     def __init__(self, *, horizon_seconds: float, clock: Callable[[], float] = time.time) -> None:
         self._horizon = horizon_seconds
         self._clock = clock
+        self._heads = HeadWatch()
+
+    def forget_head(self) -> None:
+        self._heads.forget()
+
+    def after_new_head(self, chain: Chain, sessions: sessionmaker[Session], write_lock: WriteLock) -> bool:
+        """After a reorg (or on taking over): what the chain lost is queued to be sent again."""
+        if not self._heads.reorganised(chain):
+            return False
+        chain.sender.forget_nonce()
+        with sessions() as session:
+            with session.no_autoflush:  # no write transaction (and no SQLite lock) while reading the chain
+                roots, statuses = self.repair(session, chain)
+            if not roots and not statuses:
+                return False
+            with write_lock.held():
+                session.commit()
+        return True
 
     def repair(self, session: Session, chain: Chain) -> tuple[int, int]:
         """Marks dropped roots for anchoring again and queues dropped status changes; the caller

@@ -41,6 +41,12 @@ def guarded(command: F) -> F:
             raise typer.Exit(int(exc.code)) from None
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise  # usage errors and Ctrl-C: click reports them with their own codes
+        except OSError as exc:  # a folder or file the holder named cannot be used (missing, no right)
+            message = _("The wallet could not use {path}: {reason}.")
+            terminal.error(
+                [message.format(path=exc.filename or "?", reason=exc.strerror or type(exc).__name__)]
+            )
+            raise typer.Exit(int(ExitCode.ERROR)) from None
         except Exception as exc:  # a defect: still one message and an exit code, never a traceback
             # only the error's kind: its text may hold a claim value or a passphrase prompt answer
             terminal.error([_unexpected().format(kind=type(exc).__name__)])

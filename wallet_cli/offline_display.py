@@ -23,7 +23,7 @@ from wallet_cli.terminal import Terminal
 PNG_BOX = 8
 PNG_QUIET_ZONE = 4  # the standard quiet zone: the image may sit on any background
 TERMINAL_QUIET_ZONE = 2  # light blocks on the terminal's dark background; 2 rows saved
-STATUS_LINES = 2
+STATUS_LINES = 3  # a blank line, and the status (which may wrap once on a narrow terminal)
 SECONDS_PER_FRAME = 0.5  # a webcam scanner reads several times a second; each frame gets a few tries
 SHOW_FOR_SECONDS = 300.0  # an officer's challenge lives 5 minutes: no point showing personal data longer
 

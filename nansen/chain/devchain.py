@@ -63,18 +63,31 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _is_loopback_http(url: str) -> bool:
-    """Parsed, not prefix-matched: ``http://127.0.0.1.evil.example`` is not this machine."""
+def _is_loopback_http(url: str, also: frozenset[str] = frozenset()) -> bool:
+    """Parsed, not prefix-matched: ``http://127.0.0.1.evil.example`` is not this machine. ``also``
+    names other hosts the operator declared dev chains (docker-compose's ``chain``)."""
     try:
         parts = urllib.parse.urlsplit(url)
     except ValueError:
         return False
-    return parts.scheme == "http" and "@" not in parts.netloc and is_loopback_host(parts.hostname or "")
+    host = parts.hostname or ""
+    return parts.scheme == "http" and "@" not in parts.netloc and (is_loopback_host(host) or host in also)
 
 
-def _post(rpc_url: str, method: str, params: list[object], timeout: float) -> dict[str, object]:
-    if not _is_loopback_http(rpc_url):
-        raise ConfigurationError(f"dev chain helpers only talk to a loopback node, not {rpc_url}")
+def _post(
+    rpc_url: str,
+    method: str,
+    params: list[object],
+    timeout: float,
+    *,
+    dev_hosts: frozenset[str] = frozenset(),
+) -> dict[str, object]:
+    if not _is_loopback_http(rpc_url, dev_hosts):
+        raise ConfigurationError(
+            f"dev chain helpers only talk to a loopback node, not {rpc_url}",
+            user_message=f"Dev chain helpers only talk to a node on this machine, not {rpc_url}; name "
+            "other dev chain hosts in NANSEN_DEV_CHAIN_HOSTS (never a real network's node).",
+        )
     body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}).encode()
     request = urllib.request.Request(rpc_url, body, {"Content-Type": "application/json"})  # noqa: S310
     with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (loopback, checked above)
@@ -192,8 +205,8 @@ def _reap(pid: int) -> None:
         os.waitpid(pid, os.WNOHANG)
 
 
-def fund(rpc_url: str, address: str, wei: int = 10**21) -> None:
+def fund(rpc_url: str, address: str, wei: int = 10**21, *, dev_hosts: frozenset[str] = frozenset()) -> None:
     """Gives a local account a balance (anvil_setBalance: dev chains only)."""
-    reply = _post(rpc_url, "anvil_setBalance", [address, hex(wei)], 5.0)
+    reply = _post(rpc_url, "anvil_setBalance", [address, hex(wei)], 5.0, dev_hosts=dev_hosts)
     if "error" in reply:
         raise ChainError(f"anvil_setBalance failed: {reply['error']}")

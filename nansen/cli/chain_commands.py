@@ -7,8 +7,17 @@ from pathlib import Path
 from typing import Any
 
 from nansen.chain import devchain
-from nansen.chain.deployment import deploy_registries, save_deployment
-from nansen.chain.keystore import create_keystore
+from nansen.chain.connection import Connection
+from nansen.chain.deployment import (
+    Deployment,
+    check_deployment,
+    deploy_registries,
+    deployment_path,
+    load_deployment,
+    save_deployment,
+)
+from nansen.chain.errors import DeploymentError
+from nansen.chain.keystore import create_keystore, keystore_address
 from nansen.cli import context, dev_commands
 from nansen.cli.settings import ChainSettings
 
@@ -26,6 +35,7 @@ def register(nouns: Any) -> None:
     key_verbs = keys.add_subparsers(dest="verb", required=True)
     new = key_verbs.add_parser("new", help="create an encrypted keystore with a new account")
     new.add_argument("path", type=Path)
+    new.add_argument("--if-missing", action="store_true", help="keep an existing keystore (and say so)")
     new.add_argument(
         "--passphrase-env",
         default="NANSEN_NEW_KEYSTORE_PASSPHRASE",
@@ -34,12 +44,17 @@ def register(nouns: Any) -> None:
     new.set_defaults(handler=keys_new)
 
     deploy = nouns.add_parser("deploy", help="deploy the registries and write deployments/<chainId>.json")
+    deploy.add_argument(
+        "--if-missing",
+        action="store_true",
+        help="do nothing when deployments/<chainId>.json names this release's registries on the chain",
+    )
     deploy.set_defaults(handler=deploy_command)
 
     dev = nouns.add_parser("dev", help="development-chain helpers (anvil only)")
     dev_verbs = dev.add_subparsers(dest="verb", required=True)
-    fund = dev_verbs.add_parser("fund", help="give a local account ETH for gas")
-    fund.add_argument("address")
+    fund = dev_verbs.add_parser("fund", help="give local accounts ETH for gas")
+    fund.add_argument("accounts", nargs="+", metavar="ADDR_OR_KEYSTORE", help="addresses or keystore files")
     fund.set_defaults(handler=dev_fund)
     dev_commands.register(dev_verbs)
 
@@ -79,6 +94,9 @@ def chain_status(args: argparse.Namespace) -> int:
 def keys_new(args: argparse.Namespace) -> int:
     import os
 
+    if args.if_missing and args.path.exists():
+        print(f"kept {args.path} for account {keystore_address(args.path)}")
+        return 0
     secret = os.environ.get(args.passphrase_env, "")
     address = create_keystore(args.path, context.passphrase(_Secret(secret), args.passphrase_env))
     print(f"created {args.path} for account {address}")
@@ -88,6 +106,15 @@ def keys_new(args: argparse.Namespace) -> int:
 def deploy_command(args: argparse.Namespace) -> int:
     settings = ChainSettings()
     conn = context.connection(settings)
+    if args.if_missing:
+        existing = _valid_deployment(settings, conn)
+        if existing is not None:
+            print(
+                f"kept the deployment in {deployment_path(settings.deployments_dir, conn.chain_id)}: "
+                f"IssuerRegistry {existing.issuer_registry}, "
+                f"CredentialRegistry {existing.credential_registry}"
+            )
+            return 0
     governance = context.sender(
         conn, settings.governance_keystore, settings.governance_passphrase, "NANSEN_GOVERNANCE_PASSPHRASE"
     )
@@ -99,10 +126,26 @@ def deploy_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def _valid_deployment(settings: ChainSettings, conn: Connection) -> Deployment | None:
+    """The saved deployment if the chain holds it (a reset chain, or none saved: None)."""
+    if not deployment_path(settings.deployments_dir, conn.chain_id).exists():
+        return None
+    deployment = load_deployment(settings.deployments_dir, conn.chain_id)
+    try:
+        check_deployment(conn, deployment)
+    except DeploymentError as exc:
+        print(f"the saved deployment is not on this chain ({exc.message}); deploying again")
+        return None
+    return deployment
+
+
 def dev_fund(args: argparse.Namespace) -> int:
     settings = ChainSettings()
-    devchain.fund(settings.rpc_url, args.address)
-    print(f"funded {args.address} on {settings.rpc_url}")
+    for account in args.accounts:
+        address = keystore_address(Path(account)) if Path(account).is_file() else account
+        hosts = frozenset(h.strip() for h in settings.dev_chain_hosts.split(",") if h.strip())
+        devchain.fund(settings.rpc_url, address, dev_hosts=hosts)
+        print(f"funded {address} on {settings.rpc_url}")
     return 0
 
 

@@ -13,7 +13,7 @@ def register(nouns: Any) -> None:
     governance = nouns.add_parser("governance", help="accredit, suspend and reinstate issuers; retire keys")
     verbs = governance.add_subparsers(dest="verb", required=True)
     accredit = verbs.add_parser("accredit", help="accredit an issuer account")
-    accredit.add_argument("issuer", help="the issuer's chain account address")
+    accredit.add_argument("issuer", help="the issuer's chain account address, or its keystore file")
     accredit.add_argument("--name", required=True, help="display name, e.g. the NGO's name")
     accredit.add_argument("--issuer-id", required=True, help="the issuer's `iss` identifier (https URL)")
     accredit.set_defaults(handler=accredit_command)
@@ -31,10 +31,19 @@ def register(nouns: Any) -> None:
 
 
 def accredit_command(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from nansen.chain.keystore import keystore_address
+
     settings = ChainSettings()
     reg = context.registry(settings)
-    receipt = context.governance_writer(settings, reg).accredit_issuer(args.issuer, args.name, args.issuer_id)
-    print(f"accredited {args.issuer} as {args.name!r} ({args.issuer_id}) in tx {receipt.tx_hash}")
+    issuer = keystore_address(Path(args.issuer)) if Path(args.issuer).is_file() else args.issuer
+    record = reg.issuer(issuer)
+    if record.accredited and record.issuer_id == args.issuer_id:  # run again (a one-shot setup step)
+        print(f"{issuer} is already accredited as {record.name!r} ({record.issuer_id})")
+        return 0
+    receipt = context.governance_writer(settings, reg).accredit_issuer(issuer, args.name, args.issuer_id)
+    print(f"accredited {issuer} as {args.name!r} ({args.issuer_id}) in tx {receipt.tx_hash}")
     return 0
 
 

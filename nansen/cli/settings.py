@@ -20,3 +20,4 @@ class ChainSettings(BaseSettings):
     governance_passphrase: SecretStr | None = None
     issuer_keystore: Path = Path(".data/keys/issuer.json")
     issuer_passphrase: SecretStr | None = None
+    dev_chain_hosts: str = ""  # comma-separated hosts besides loopback that `nansen dev` may fund on

@@ -68,7 +68,7 @@ def _verify_core(
     # each step locates its errors (a bare "malformed" or "too_deep" could be any part's); a try
     # costs nothing on the hot path until something raises
     try:
-        parsed, payload, key = _issuer_jwt(parts, issuer_key_resolver, limits, profile)
+        parsed, unverified_payload, key = _issuer_jwt(parts, issuer_key_resolver, limits, profile)
         try:
             digest = verify_signature(parsed, key)
         except CryptoError as exc:
@@ -76,6 +76,7 @@ def _verify_core(
     except SdJwtError as exc:
         exc.located(Part.ISSUER_JWT)
         raise
+    payload = unverified_payload  # verified from here on
     try:
         claims, paths = _disclosed(parts, parsed.payload, payload, limits, profile)
     except SdJwtError as exc:

@@ -3,6 +3,7 @@ and to fund it; they exit non-zero without a traceback. Real console scripts aga
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -57,7 +58,30 @@ def test_deploy_from_an_unfunded_account_says_fund_it_then_works_once_funded(
     devchain.fund(dev_chain.rpc_url, address)
     deployed = run("nansen.cli.app", ["deploy"], env, tmp_path)
     assert deployed.returncode == 0, deployed.stderr
-    assert (tmp_path / "deployments" / f"{dev_chain.chain_id}.json").exists()
+    saved = tmp_path / "deployments" / f"{dev_chain.chain_id}.json"
+    first = json.loads(saved.read_text())
+    again = run("nansen.cli.app", ["deploy", "--if-missing"], env, tmp_path)  # a second `up`
+    assert again.returncode == 0 and "kept the deployment" in again.stdout
+    assert json.loads(saved.read_text()) == first
+    # a file naming registries this chain does not hold (a reset chain): deployed anew
+    saved.write_text(json.dumps({**first, "issuer_registry": "0x" + "11" * 20}))
+    redeployed = run("nansen.cli.app", ["deploy", "--if-missing"], env, tmp_path)
+    assert redeployed.returncode == 0, redeployed.stderr
+    assert "deploying again" in redeployed.stdout
+    assert json.loads(saved.read_text())["issuer_registry"] not in (
+        first["issuer_registry"],
+        "0x" + "11" * 20,
+    )
+
+
+def test_dev_fund_refuses_a_node_elsewhere_unless_declared_a_dev_chain(tmp_path: Path) -> None:
+    refused = run(
+        "nansen.cli.app", ["dev", "fund", "0x" + "22" * 20], {"NANSEN_RPC_URL": "http://chain:8545"}, tmp_path
+    )
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert "name other dev chain hosts in NANSEN_DEV_CHAIN_HOSTS" in refused.stderr
+    assert devchain._is_loopback_http("http://chain:8545", frozenset({"chain"}))
+    assert not devchain._is_loopback_http("http://chain.evil.example:8545", frozenset({"chain"}))
 
 
 def test_register_key_from_an_unfunded_issuer_account_says_fund_it(

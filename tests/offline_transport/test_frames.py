@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from offline_support import present
 from world import World
 
+from nansen.crypto.b64 import b64url_encode
 from nansen.offline_transport import (
     MAX_VERSION,
     DamagedFrameError,
@@ -198,3 +199,12 @@ def test_base45_matches_rfc_9285(data: bytes, text: str) -> None:
     from nansen.offline_transport.base45 import b45decode
 
     assert b45encode(data) == text and b45decode(text) == data
+
+
+@settings(max_examples=8, deadline=None)
+@given(st.binary(min_size=500, max_size=2_500), st.sampled_from([5, 12, 20]))
+def test_every_frame_fits_its_version_whatever_the_content(data: bytes, max_version: int) -> None:
+    # random bytes as base64url segments: nothing to compress, the most characters per frame
+    text = "~".join(b64url_encode(data[i : i + 300]) for i in range(0, len(data), 300))
+    for frame in encode_frames(text, max_version=max_version):
+        assert QrCode(frame).version <= max_version

@@ -169,3 +169,11 @@ def test_a_terminal_too_small_falls_back_to_files(wallet: Path, world: World) ->
         _verified(world, presentation_in(folder))
     finally:
         shutil.rmtree(folder)
+
+
+def test_the_code_is_sized_to_the_terminal() -> None:
+    # columns x lines -> the largest version whose half-block drawing and status lines fit
+    assert largest_version(200, 60) == 20  # 101 x 51 characters, and 3 lines of status
+    assert largest_version(160, 50) == 18
+    assert largest_version(80, 24) == 5  # the classic terminal: small codes, more of them
+    assert largest_version(80, 23) is None and largest_version(40, 60) is None  # files instead

@@ -175,3 +175,57 @@ def test_any_offer_text(wallet: Path, text: str) -> None:
 )
 def test_any_request_text(wallet: Path, text: str) -> None:
     assert_one_message(run(wallet, "present", text, "--yes"))
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["backup", "/nonexistent-folder/wallet.backup"],
+        [
+            "present",
+            "--offline",
+            "--nonce",
+            "n",
+            "--audience",
+            "a",
+            "--claims",
+            "x",
+            "--out",
+            "/nonexistent/f",
+        ],
+    ],
+)
+def test_a_file_the_holder_names_that_cannot_be_written(wallet: Path, args: list[str]) -> None:
+    result = CliRunner().invoke(
+        app,
+        ["--data-dir", str(wallet), "--lang", "en", *args],
+        env={**PASS, "NANSEN_WALLET_BACKUP_PASSPHRASE": "another good passphrase"},
+    )
+    if args[0] == "present":  # no credential in this wallet: refused before anything is written
+        assert_one_message(result, 4)
+        return
+    assert_one_message(result, 1)
+    assert "could not use /nonexistent-folder/wallet.backup" in result.output
+
+
+def test_a_wallet_folder_that_cannot_be_created(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x")
+    result = run(tmp_path / "file" / "w", "init")
+    assert_one_message(result, 1)
+    assert "could not use" in result.output
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    claims=st.text(max_size=30),
+    nonce=st.text(min_size=1, max_size=20),
+    credential_type=st.none() | st.text(max_size=20),
+    credential=st.none() | st.text(max_size=10),
+)
+def test_any_offline_options(
+    wallet: Path, claims: str, nonce: str, credential_type: str | None, credential: str | None
+) -> None:
+    args = ["present", "--offline", "--nonce", nonce, "--audience", "a", "--claims", claims]
+    args += ["--type", credential_type] if credential_type is not None else []
+    args += ["--credential", credential] if credential is not None else []
+    assert_one_message(run(wallet, *args))

@@ -19,7 +19,10 @@ from verifier.service import verify_for_query
 from verifier.settings import VerifierSettings
 
 router = APIRouter(prefix="/offline", tags=["officer"])
-_UNKNOWN = "This nonce was not issued by this verifier. Create a new challenge."
+# the refusals' words are named so the officer console can show them in the officer's language
+UNKNOWN_NONCE = "This nonce was not issued by this verifier. Create a new challenge."
+AUDIENCE_MISMATCH = "The audience does not match the challenge."
+NONCE_SPENT = "This nonce was already used or has expired. Create a new challenge."
 
 
 @router.post("/challenges", status_code=201)
@@ -59,13 +62,13 @@ def verify_submission(state: ServiceState, body: OfflineVerificationCreate) -> d
     challenges = state.offline_challenges
     if body.audience != offline_audience(state.settings):  # refused before the nonce is spent
         if not challenges.known(body.nonce):
-            raise HTTPException(404, _UNKNOWN)
-        raise HTTPException(400, "The audience does not match the challenge.")
+            raise HTTPException(404, UNKNOWN_NONCE)
+        raise HTTPException(400, AUDIENCE_MISMATCH)
     spending = challenges.spend(body.nonce)
     if spending is Spending.UNKNOWN:
-        raise HTTPException(404, _UNKNOWN)
+        raise HTTPException(404, UNKNOWN_NONCE)
     if spending is not Spending.SPENT_NOW:
-        raise HTTPException(409, "This nonce was already used or has expired. Create a new challenge.")
+        raise HTTPException(409, NONCE_SPENT)
     result = verify_for_query(
         state.link,
         presentation=presentation,

@@ -72,7 +72,9 @@ def install(app: FastAPI) -> None:
             return render(request, "expired.html", status_code=401)
         if request.method == "GET" and not request.url.path.endswith("/progress"):
             return redirect(request, f"{PREFIX}/sign-in")
-        return render(request, "expired.html", status_code=401)
+        # a form posted without any session: from another site (SameSite=Strict kept the cookie
+        # back) or from a page opened before signing in; refused, nothing changed
+        return render(request, "csrf.html", status_code=403)
 
     @app.exception_handler(CsrfRefused)
     async def csrf_refused(request: Request, exc: CsrfRefused) -> HTMLResponse:

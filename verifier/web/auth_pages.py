@@ -9,6 +9,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from nansen.webui.languages import supported
+from nansen.webui.sessions import cookie_attributes
 from verifier.deps import StateDep
 from verifier.officers import token_digest
 from verifier.web.deps import CSRF_FIELD, CheckedDesk, ConsoleState, DeskDep
@@ -36,20 +37,30 @@ def sign_in(
     csrf_token: Annotated[str, Form(alias=CSRF_FIELD, max_length=100)] = "",
 ) -> Response:
     console: ConsoleState = request.app.state.console
-    before, _ = console.session_of(request)  # the sign-in page's own session carries its CSRF token
+    before, _ = console.session_of(request, sign_in=True)  # the sign-in page's own, for its CSRF token
     if before is None or not console.codec.csrf_valid(before, csrf_token):
         return _sign_in_page(request, error="csrf", status_code=403)
     officer = state.officers.authenticate(token.strip()) if token.strip() else None
     if officer is None:
         return _sign_in_page(request, error="token", status_code=401)
     # a new session id at sign-in: one planted before it is never the one signed in
-    return redirect(request, PREFIX, session=console.codec.new(token_digest(token.strip())))
+    response = redirect(request, PREFIX, session=console.codec.new(token_digest(token.strip())))
+    response.delete_cookie(console.sign_in_cookie, **cookie_attributes(secure=console.secure_cookies))
+    return response
 
 
 def _sign_in_page(request: Request, *, error: str | None, status_code: int = 200) -> HTMLResponse:
     console: ConsoleState = request.app.state.console
     anonymous = console.codec.new(None)
-    return render(request, "sign_in.html", status_code=status_code, session=anonymous, error=error)
+    response = render(
+        request, "sign_in.html", status_code=status_code, session=anonymous, keep_session=False, error=error
+    )
+    response.set_cookie(
+        console.sign_in_cookie,
+        console.codec.encode(anonymous),
+        **cookie_attributes(secure=console.secure_cookies),
+    )
+    return response
 
 
 @router.post("/sign-out")

@@ -29,9 +29,15 @@ class ConsoleState:
         # otherwise overwrite the officer's session; __Host- binds it to this host over https
         return "__Host-nansen_officer" if self.secure_cookies else "nansen_officer"
 
-    def session_of(self, request: Request) -> tuple[WebSession | None, bool]:
+    @property
+    def sign_in_cookie(self) -> str:
+        # the sign-in form's anonymous session lives apart: a link to the sign-in page from another
+        # site (no cookie sent) must not overwrite a signed-in officer's session
+        return self.cookie + "_sign_in"
+
+    def session_of(self, request: Request, *, sign_in: bool = False) -> tuple[WebSession | None, bool]:
         """The request's live session (or None) and whether a signed-in one just timed out."""
-        opened = self.codec.open(request.cookies.get(self.cookie))
+        opened = self.codec.open(request.cookies.get(self.sign_in_cookie if sign_in else self.cookie))
         return opened.session, opened.timed_out
 
     def keep(self, response: Response, session: WebSession) -> None:

@@ -17,10 +17,11 @@ from nansen.qr import qr_png
 from verifier.presets import Preset
 from verifier.routes.offline import issue_challenge, offline_audience, verify_submission
 from verifier.schemas import OfflineVerificationCreate
+from verifier.web.core_messages import error_message, frame_message, refusal_message
 from verifier.web.deps import CheckedDesk, Desk, DeskDep
 from verifier.web.i18n import N_
 from verifier.web.online_pages import result_page
-from verifier.web.rendering import PREFIX, SECURITY_HEADERS, render
+from verifier.web.rendering import PREFIX, SECURITY_HEADERS, render, translator
 from verifier.web.scanning import MAX_FRAMES, ScanError, assembled, decode_photo, scan_progress
 
 router = APIRouter(prefix=f"{PREFIX}/offline", include_in_schema=False)
@@ -97,9 +98,10 @@ def _scan_page(
 
 
 @router.post("/progress")
-def progress(body: ScannedFrames, desk: CheckedDesk) -> JSONResponse:
+def progress(request: Request, body: ScannedFrames, desk: CheckedDesk) -> JSONResponse:
     """How far the scanned frames are from a whole presentation (nothing is kept)."""
     now = scan_progress(body.frames)
+    message = frame_message(now.problem, translator(request)) if now.problem is not None else None
     return JSONResponse(
         {
             "received": now.received,
@@ -107,7 +109,7 @@ def progress(body: ScannedFrames, desk: CheckedDesk) -> JSONResponse:
             "complete": now.complete,
             "missing": list(now.missing),
             "refused": now.refused,
-            "message": now.message,
+            "message": message,
         },
         headers=SECURITY_HEADERS,
     )
@@ -162,7 +164,9 @@ def _check(request: Request, desk: Desk, preset: Preset, nonce: str, texts: list
             ),
         )
     except ScanError as exc:
-        return _scan_page(request, desk, preset, nonce, frames=texts, error=exc.user_message, status_code=400)
+        _ = translator(request)
+        error = frame_message(exc.cause, _) if exc.cause is not None else _(exc.user_message)
+        return _scan_page(request, desk, preset, nonce, frames=texts, error=error, status_code=400)
     except HTTPException as exc:  # the nonce: unknown, spent or expired
         return render(
             request,
@@ -171,7 +175,7 @@ def _check(request: Request, desk: Desk, preset: Preset, nonce: str, texts: list
             session=desk.session,
             officer=desk.officer,
             why="challenge",
-            detail=str(exc.detail),
+            detail=refusal_message(exc, translator(request)),
         )
     except NansenError as exc:
         return render(
@@ -181,7 +185,7 @@ def _check(request: Request, desk: Desk, preset: Preset, nonce: str, texts: list
             session=desk.session,
             officer=desk.officer,
             why="malformed",
-            detail=exc.user_message,
+            detail=error_message(exc, translator(request)),
         )
     return result_page(request, desk, body)
 

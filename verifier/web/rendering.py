@@ -55,6 +55,7 @@ def render(
     status_code: int = 200,
     session: WebSession | None = None,
     camera: bool = False,
+    keep_session: bool = True,
     **context: Any,
 ) -> HTMLResponse:
     language = language_of(request)
@@ -72,7 +73,8 @@ def render(
         csrf=console.codec.csrf_token(session) if session is not None else "",
         **{**_PAGE_DEFAULTS, **context},
     )
-    return secured(request, HTMLResponse(html, status_code=status_code), session, camera=camera)
+    kept = session if keep_session else None
+    return secured(request, HTMLResponse(html, status_code=status_code), kept, camera=camera)
 
 
 def redirect(request: Request, to: str, *, session: WebSession | None = None) -> RedirectResponse:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from verifier.web.core_messages import unknown_detail
 from verifier.web.i18n import N_
 from verifier.web.untrusted import neutral
 
@@ -58,7 +59,7 @@ def view(result: dict[str, Any], _: Gettext, *, staleness_bound: float) -> Resul
         summary = _(
             "This cannot be decided now. It is not a refusal: the credential may be valid, but the "
             "verifier cannot vouch for it at the moment."
-        ) + (" " + neutral(result["detail"]) if result.get("detail") else "")
+        ) + (" " + unknown_detail(result["detail"], _) if result.get("detail") else "")
     else:
         tone = "invalid"
         headline = {"status:revoked": _("REVOKED"), "status:suspended": _("SUSPENDED")}.get(
@@ -92,8 +93,11 @@ def _value(value: Any, _: Gettext) -> str:
 
 
 def _refusal(result: dict[str, Any], _: Gettext) -> str:
-    detail = result.get("detail")
-    return neutral(detail) if detail else _("The answer could not be checked.")
+    # the API's detail is English: the reason code is what the officer's language can name
+    reason = str(result.get("reason") or "")
+    if not reason:
+        return _("The answer could not be checked.")
+    return _("The answer could not be checked (reason code: {reason}).").format(reason=neutral(reason))
 
 
 _OUTCOMES = {

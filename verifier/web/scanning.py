@@ -25,7 +25,14 @@ MAX_PHOTO_PIXELS = 40_000_000
 
 
 class ScanError(NansenError):
-    """What was scanned cannot make a presentation; ``user_message`` says what to do."""
+    """What was scanned cannot make a presentation; ``user_message`` (a catalogue msgid) or the
+    frame error ``cause`` (translated by verifier.web.core_messages) says what to do."""
+
+    def __init__(
+        self, message: str, *, user_message: str, cause: OfflineTransportError | None = None
+    ) -> None:
+        super().__init__(message, user_message=user_message)
+        self.cause = cause
 
 
 @dataclass(frozen=True)
@@ -35,7 +42,7 @@ class ScanProgress:
     complete: bool
     missing: tuple[int, ...] = ()
     refused: list[str] = field(default_factory=list)  # texts set aside (the page drops them)
-    message: str | None = None  # why the last of them was set aside
+    problem: OfflineTransportError | None = None  # why the last of them was set aside
 
 
 def _whole(text: str) -> bool:
@@ -43,19 +50,21 @@ def _whole(text: str) -> bool:
     return text.startswith("ey") and "~" in text
 
 
-def _sorted_out(texts: list[str]) -> tuple[list[str], str | None, list[str], str | None]:
+def _sorted_out(
+    texts: list[str],
+) -> tuple[list[str], str | None, list[str], OfflineTransportError | None]:
     """(accepted frames, a whole presentation if one was read, refused texts, the last reason)."""
     frames: list[str] = []
     refused: list[str] = []
     whole: str | None = None
-    reason: str | None = None
+    reason: OfflineTransportError | None = None
     for text in list(dict.fromkeys(texts))[: MAX_FRAMES * 2]:
         if is_frame(text):
             try:
                 frame_progress([*frames, text])
             except OfflineTransportError as exc:
                 refused.append(text)
-                reason = exc.user_message
+                reason = exc
                 continue
             frames.append(text)
         elif _whole(text) and whole is None:
@@ -71,7 +80,7 @@ def scan_progress(texts: list[str]) -> ScanProgress:
         return ScanProgress(1, 1, True, refused=refused)
     now = frame_progress(frames)
     return ScanProgress(
-        len(now.received), now.total, now.complete, now.missing, refused=refused, message=reason
+        len(now.received), now.total, now.complete, now.missing, refused=refused, problem=reason
     )
 
 
@@ -83,7 +92,7 @@ def assembled(texts: list[str]) -> str:
     try:
         return assemble(frames)
     except OfflineTransportError as exc:
-        raise ScanError(str(exc), user_message=exc.user_message) from exc
+        raise ScanError(str(exc), user_message=exc.user_message, cause=exc) from exc
 
 
 def decode_photo(data: bytes) -> list[str]:

@@ -136,7 +136,7 @@ def _tell_declined(response_uri: str, state: str) -> None:
     if the verifier cannot be reached the holder's answer is the same."""
     import httpx
 
-    with contextlib.suppress(httpx.HTTPError):
+    with contextlib.suppress(httpx.HTTPError, httpx.InvalidURL):
         httpx.post(response_uri, data={"error": "access_denied", "state": state}, timeout=5)
 
 
@@ -156,6 +156,10 @@ def _present_offline(
         )
     wallet = ctx.open_wallet()
     paths = [tuple(name.strip().split(".")) for name in claims.split(",") if name.strip()]
+    if not paths:
+        raise WalletError(
+            _("Offline sharing needs --nonce, --audience and --claims from the officer."), ExitCode.USAGE
+        )
     stored = _pick(wallet, (credential_type,) if credential_type else (), paths, credential_id)
     presentation = _build(wallet, stored, paths, audience=audience, nonce=nonce)
     wallet.record_event(

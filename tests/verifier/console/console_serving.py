@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import threading
 import time
 from collections.abc import Iterator
@@ -14,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from browser_support import CHROMIUM, NO_CHROMIUM
 from fastapi import FastAPI
 from playwright.sync_api import Browser, Page, Playwright, expect
 
@@ -46,11 +46,9 @@ def served(app: FastAPI) -> Iterator[str]:
 
 def chromium(playwright: Playwright, *extra_args: str) -> Browser:
     """Debian's chromium (never a browser Playwright downloads); skips loudly where it is missing."""
-    executable = shutil.which("chromium")
+    executable = CHROMIUM
     if executable is None:
-        pytest.skip(
-            "BROWSER TESTS SKIPPED: Debian's `chromium` is not installed (run `make system-deps` as root)"
-        )
+        pytest.skip(NO_CHROMIUM)
     # --no-sandbox: CI runs as root, where chromium's sandbox cannot start
     return playwright.chromium.launch(
         executable_path=executable, headless=True, args=["--no-sandbox", *extra_args]

@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
+from browser_support import axe_violations
 from console_serving import add_preset, chromium, screenshot_dir, served, shot
 from playwright.sync_api import Locator, Page, expect, sync_playwright
 from world import VCT, World, make_world
@@ -19,22 +20,6 @@ from nansen.sdjwt.presentation import create_presentation
 from verifier.app import create_app
 from verifier.officers import OfficerDirectory
 from verifier.settings import VerifierSettings
-
-AXE = Path(__file__).resolve().parents[3] / "node_modules" / "axe-core" / "axe.min.js"
-
-
-def axe_violations(page: Page) -> list[dict[str, Any]]:
-    """axe-core's serious and critical violations of WCAG 2.x A/AA (and 2.2 AA) rules on the page."""
-    page.evaluate(AXE.read_text(encoding="utf-8"))  # through DevTools: the page's CSP does not apply
-    found: list[dict[str, Any]] = page.evaluate(
-        """async () => {
-            const r = await axe.run(document, {runOnly: {type: "tag",
-                values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}});
-            return r.violations.map(v => ({id: v.id, impact: v.impact,
-                nodes: v.nodes.map(n => n.target.join(" "))}));
-        }"""
-    )
-    return [v for v in found if v["impact"] in ("serious", "critical")]
 
 
 @pytest.fixture()

@@ -7,14 +7,19 @@ from __future__ import annotations
 import io
 import time
 from dataclasses import replace
+from pathlib import Path
 
 from console_desk import ENTRY, Console, text_of
+from fastapi.testclient import TestClient
+from world import make_world
 
 from nansen.offline_transport import encode_frames
 from nansen.openid4vp.request import parse_request_uri, vp_token_form
 from nansen.qr import qr_png
 from nansen.sdjwt.presentation import create_presentation
+from verifier.app import create_app
 from verifier.officers import OfficerDirectory, token_digest
+from verifier.settings import VerifierSettings
 
 
 def start_online(console: Console) -> str:
@@ -239,3 +244,33 @@ def test_scanned_frames_report_progress_and_foreign_ones_are_set_aside(console: 
     assert first["missing"] == list(range(2, len(frames) + 1))
     done = progress(list(reversed(frames)))
     assert done["complete"] and done["received"] == len(frames) and done["refused"] == []
+
+
+def test_a_request_nobody_answers_shows_as_expired(tmp_path: Path) -> None:
+    settings = VerifierSettings(
+        public_url="https://verifier.example",
+        data_dir=tmp_path / "data",
+        state_dir=tmp_path / "state",
+        request_ttl_seconds=1,
+        _env_file=None,  # type: ignore[call-arg]
+    )
+    token = OfficerDirectory(settings.officers_file).add("Admin Adaeze", "admin")
+    world = make_world()
+    with TestClient(create_app(settings, trust=world.trust), base_url="https://verifier.example") as client:
+        console = Console(client, world, settings, token)
+        console.sign_in()
+        request_id = start_online(console)
+        assert client.get(f"/console/online/{request_id}/progress").json() == {"progress": "pending"}
+        time.sleep(1.5)  # past the request's one-second lifetime
+        assert client.get(f"/console/online/{request_id}/progress").json() == {"progress": "expired"}
+        page = client.get(f"/console/online/{request_id}")
+        assert page.status_code == 410 and "The request expired" in text_of(page)
+
+
+def test_opening_the_sign_in_page_does_not_sign_an_officer_out(console: Console) -> None:
+    console.sign_in()
+    # the sign-in page (reached by a link from anywhere) sets only its own cookie, never the session's
+    page = console.client.get("/console/sign-in")
+    cookies = [v for k, v in page.headers.multi_items() if k == "set-cookie"]
+    assert cookies and all(c.startswith("__Host-nansen_officer_sign_in=") for c in cookies)
+    assert console.client.get("/console", follow_redirects=False).status_code == 200

@@ -21,9 +21,11 @@
     var node = document.querySelector("[data-countdown]");
     if (!node) return;
     var left = parseInt(node.getAttribute("data-countdown"), 10);
+    var format = node.getAttribute("data-format") || "{minutes} min {seconds} s";
     var timer = setInterval(function () {
       left = Math.max(0, left - 1);
-      node.textContent = Math.floor(left / 60) + " min " + (left % 60) + " s";
+      // the units come translated from the page ("{minutes} min {seconds} s" in the officer's language)
+      node.textContent = format.replace("{minutes}", String(Math.floor(left / 60))).replace("{seconds}", String(left % 60));
       if (left === 0) clearInterval(timer);
     }, 1000);
   }
