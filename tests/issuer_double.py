@@ -10,8 +10,17 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+# "{base}" in an answer becomes the double's own URL (metadata names endpoints by absolute URL)
 GOOD = {
-    "/.well-known/openid-credential-issuer": (200, b'{"credential_configurations_supported": {}}'),
+    "/.well-known/openid-credential-issuer": (
+        200,
+        b'{"credential_configurations_supported": {}, "credential_endpoint": "{base}/credential",'
+        b' "nonce_endpoint": "{base}/nonce", "deferred_credential_endpoint": "{base}/deferred_credential"}',
+    ),
+    "/.well-known/oauth-authorization-server": (
+        200,
+        b'{"issuer": "{base}", "token_endpoint": "{base}/token"}',
+    ),
     "/token": (200, b'{"access_token": "t"}'),
     "/nonce": (200, b'{"c_nonce": "n"}'),
 }
@@ -33,6 +42,7 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         self.server.received.append((self.path, body))
         status, body = self.server.answers.get(self.path, (404, b"{}"))
+        body = body.replace(b"{base}", self.server.url.encode())
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))

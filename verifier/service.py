@@ -74,7 +74,13 @@ def _body(
         "verdict": verdict.value,
         "reason": reason,
         "checks": checks,
-        "issuer": {"name": result.issuer_name, "id": result.issuer_id} if result.issuer_name else None,
+        "issuer": {
+            "name": result.issuer_name,
+            "id": result.issuer_id,
+            "accredited_by": result.issuer_accredited_by,
+        }
+        if result.issuer_name
+        else None,
         "credential_type": result.vct,
         "claims": claims if verdict is Verdict.VALID else {},
         "chain": None

@@ -130,11 +130,15 @@ def receive(
     ctx: typer.Context,
     offer: str,
     tx_code: Annotated[str | None, typer.Option("--tx-code", help="the code the officer told you")] = None,
+    configuration: Annotated[
+        str | None,
+        typer.Option("--configuration", help="which credential to take when the offer has several"),
+    ] = None,
 ) -> None:
     """Receive a credential from an offer (link, JSON or QR image)."""
     from wallet_cli.commands.receive import receive as run
 
-    run(ctx.obj, offer, tx_code)
+    run(ctx.obj, offer, tx_code, configuration)
 
 
 @app.command()

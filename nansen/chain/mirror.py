@@ -58,6 +58,7 @@ class ChainMirror:
 
     def _reset(self) -> None:
         self._issuers: dict[str, IssuerRecord] = {}
+        self._governance = self._deployment.governance  # replaced by each GovernanceTransferred
         self._issuer_ids: dict[str, str] = {}
         self._keys: dict[tuple[str, bytes], SigningKeyRecord] = {}
         self._batches: dict[bytes, BatchRecord] = {}
@@ -161,9 +162,12 @@ class ChainMirror:
     def _on_IssuerAccredited(self, args: dict[str, Any]) -> None:
         address = args["issuer"]
         self._issuers[address] = IssuerRecord(
-            address, args["name"], args["issuerId"], self._block_time, True, False
+            address, args["name"], args["issuerId"], self._block_time, True, False, self._governance
         )
         self._issuer_ids[args["issuerId"]] = address
+
+    def _on_GovernanceTransferred(self, args: dict[str, Any]) -> None:
+        self._governance = args["next"]
 
     def _on_IssuerSuspended(self, args: dict[str, Any]) -> None:
         self._issuers[args["issuer"]] = replace(self._issuers[args["issuer"]], suspended=True)

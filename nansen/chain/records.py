@@ -22,6 +22,9 @@ class IssuerRecord:
     accredited_at: int
     accredited: bool
     suspended: bool
+    # the governance account that accredited it (only governance can): known to a mirror that
+    # replayed the registry's events, "" for a direct read of the record (the contract keeps no accreditor)
+    accredited_by: str = ""
 
     @property
     def active(self) -> bool:

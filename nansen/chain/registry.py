@@ -151,6 +151,12 @@ class RegistryWriter:
     def retire_issuer_key(self, issuer: str, kid: bytes, retired_at: int = 0) -> Receipt:
         return self._send(self._registry.issuer_registry, "retireIssuerKey", issuer, kid, retired_at)
 
+    def transfer_governance(self, pending: str) -> Receipt:
+        return self._send(self._registry.issuer_registry, "transferGovernance", pending)
+
+    def accept_governance(self) -> Receipt:  # sent by the pending governance account
+        return self._send(self._registry.issuer_registry, "acceptGovernance")
+
     # issuer
     def add_key(self, kid: bytes, public_key: bytes, valid_from: int, valid_until: int = 0) -> Receipt:
         return self._send(self._registry.issuer_registry, "addKey", kid, public_key, valid_from, valid_until)

@@ -56,6 +56,7 @@ class VerificationResult:
     checks: tuple[Check, ...]
     issuer_name: str | None = None
     issuer_id: str | None = None
+    issuer_accredited_by: str | None = None  # the governance account, when the trust source knows it
     vct: str | None = None
     claims: dict[str, Any] = field(default_factory=dict)
     freshness: ChainFreshness | None = None

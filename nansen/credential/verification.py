@@ -164,6 +164,7 @@ class CredentialVerifier:
             checks=final,
             issuer_name=issuer.name,
             issuer_id=issuer.issuer_id,
+            issuer_accredited_by=issuer.accredited_by or None,
             vct=payload.get("vct"),
             claims=claims,
             freshness=chain_freshness,
@@ -308,5 +309,6 @@ class CredentialVerifier:
             checks=checks,
             issuer_name=issuer.name if issuer else None,
             issuer_id=issuer.issuer_id if issuer else None,
+            issuer_accredited_by=(issuer.accredited_by or None) if issuer else None,
             freshness=freshness,
         )

@@ -23,11 +23,18 @@ class CredentialOffer:
     pre_authorized_code: str
     tx_code_length: int | None
     tx_code_description: str = ""
+    # what the wallet read from an offer's tx_code object (§4.1.1): whether there is one at all (its
+    # length is optional) and whether the code is digits only ("numeric", the default) or "text"
+    tx_code_requested: bool = False
+    tx_code_input_mode: str = "numeric"
+    authorization_server: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         grant: dict[str, Any] = {"pre-authorized_code": self.pre_authorized_code}
-        if self.tx_code_length:
-            grant["tx_code"] = {"input_mode": "numeric", "length": self.tx_code_length}
+        if self.tx_code_length or self.tx_code_requested:
+            grant["tx_code"] = {"input_mode": self.tx_code_input_mode}
+            if self.tx_code_length:
+                grant["tx_code"]["length"] = self.tx_code_length
             if self.tx_code_description:
                 grant["tx_code"]["description"] = self.tx_code_description
         return {
@@ -79,14 +86,43 @@ def parse_offer(unverified: str | Mapping[str, Any]) -> CredentialOffer:
     tx_code = grant.get("tx_code")
     length = None
     description = ""
+    input_mode = "numeric"
     if tx_code is not None:
         if not isinstance(tx_code, Mapping):
             raise invalid_request("the offer's tx_code is malformed")
-        length = tx_code.get("length") if isinstance(tx_code.get("length"), int) else None
+        length = tx_code.get("length")
+        if length is not None and (
+            isinstance(length, bool) or not isinstance(length, int) or not 0 < length <= 64
+        ):
+            raise invalid_request("the offer's tx_code length must be a whole number from 1 to 64")
+        input_mode = tx_code.get("input_mode", "numeric")
+        if input_mode not in ("numeric", "text"):
+            raise invalid_request("the offer's tx_code input_mode must be numeric or text")
         description = str(tx_code.get("description", ""))[:300]
+    server = grant.get("authorization_server")
+    if server is not None and not isinstance(server, str):
+        raise invalid_request("the offer's authorization_server is not a URL")
     return CredentialOffer(
-        issuer, tuple(ids), grant["pre-authorized_code"], length or (6 if tx_code else None), description
+        issuer,
+        tuple(ids),
+        grant["pre-authorized_code"],
+        length,
+        description,
+        tx_code_requested=tx_code is not None,
+        tx_code_input_mode=input_mode,
+        authorization_server=server,
     )
+
+
+def check_tx_code(offer: CredentialOffer, unverified_code: str) -> None:
+    """Refuses a transaction code the offer's tx_code object rules out, before it is sent: the
+    issuer would only refuse it too, and count a try against the holder (§6.1, §4.1.1)."""
+    if offer.tx_code_input_mode == "numeric" and not (
+        unverified_code.isascii() and unverified_code.isdigit()
+    ):
+        raise invalid_request("the code must be digits only")
+    if offer.tx_code_length is not None and len(unverified_code) != offer.tx_code_length:
+        raise invalid_request(f"the code must have {offer.tx_code_length} characters")
 
 
 def _json(text: str) -> Any:

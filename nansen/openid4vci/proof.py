@@ -16,9 +16,12 @@ PROOF_TYP = "openid4vci-proof+jwt"
 MAX_PROOF_BYTES = 4096
 
 
-def build_proof_jwt(*, holder_key: PrivateKey, audience: str, nonce: str, iat: int) -> str:
+def build_proof_jwt(*, holder_key: PrivateKey, audience: str, nonce: str | None, iat: int) -> str:
+    """``nonce`` None: the issuer has no nonce endpoint, so the proof carries none (§8.2.1.1)."""
     header = {"typ": PROOF_TYP, "jwk": dict(holder_key.public_key().jwk())}
-    payload = {"aud": audience, "iat": iat, "nonce": nonce}
+    payload: dict[str, Any] = {"aud": audience, "iat": iat}
+    if nonce is not None:
+        payload["nonce"] = nonce
     return sign_compact(header=header, payload=json.dumps(payload).encode(), key=holder_key)
 
 

@@ -7,7 +7,7 @@ import os
 import pytest
 
 from nansen.chain.connection import Connection
-from nansen.chain.deployment import Deployment
+from nansen.chain.deployment import Deployment, deploy_registries
 from nansen.chain.mirror import ChainMirror
 from nansen.chain.records import CredentialStatus
 from nansen.chain.registry import Registry
@@ -47,6 +47,7 @@ def test_mirror_matches_direct_reads_after_changes(
         mirror.issuer(issuer.address).accredited_at,
         True,
         False,  # type: ignore[union-attr]
+        governance.address,  # who accredited it: the governance account of the time
     )
     assert mirror.signing_key(issuer.address, kid) == registry.signing_key(issuer.address, kid)
     assert mirror.batch(root) == registry.batch(root)
@@ -71,3 +72,22 @@ def test_mirror_matches_direct_reads_after_changes(
 
     clock.now += 120
     assert not mirror.freshness().within(60)
+
+
+def test_the_mirror_names_the_governance_account_that_accredited_each_issuer(
+    conn: Connection, new_account
+) -> None:  # type: ignore[no-untyped-def]
+    first, second = TransactionSender(conn, new_account()), TransactionSender(conn, new_account())
+    deployment = deploy_registries(conn, first)  # its own registry: governance changes hands here
+    registry = Registry(conn, deployment)
+    early, late = new_account().address, new_account().address
+    registry.writer(first).accredit_issuer(early, "Early NGO", "https://early.example")
+    registry.writer(first).transfer_governance(second.address)
+    registry.writer(second).accept_governance()
+    registry.writer(second).accredit_issuer(late, "Late NGO", "https://late.example")
+
+    mirror = ChainMirror(conn, deployment)
+    mirror.sync()
+    assert mirror.issuer(early).accredited_by == first.address  # type: ignore[union-attr]
+    assert mirror.issuer(late).accredited_by == second.address  # type: ignore[union-attr]
+    assert registry.issuer(late).accredited_by == ""  # the contract itself keeps no accreditor

@@ -41,6 +41,7 @@ def view(result: dict[str, Any], _: Gettext, *, staleness_bound: float) -> Resul
     issuer = result.get("issuer") or None
     issuer_name = neutral(issuer["name"], limit=120) if issuer else None
     issuer_id = neutral(issuer["id"], limit=200) if issuer else ""
+    accreditor = neutral(issuer.get("accredited_by") or "", limit=60) if issuer else ""
     age = _age(result)
     freshness = (
         _("Checked against the registry as of {seconds} s ago (block {block}).").format(
@@ -49,7 +50,12 @@ def view(result: dict[str, Any], _: Gettext, *, staleness_bound: float) -> Resul
         if age is not None
         else _("The verifier has no copy of the registry to check against.")
     )
-    ctx = {"issuer": issuer_name or "?", "issuer_id": issuer_id, "bound": f"{staleness_bound:g}"}
+    ctx = {
+        "issuer": issuer_name or "?",
+        "issuer_id": issuer_id,
+        "accreditor": accreditor,
+        "bound": f"{staleness_bound:g}",
+    }
     lines = [line for check in result.get("checks", []) for line in _lines(check, _, ctx)]
     if verdict == "valid":
         tone, headline = "valid", _("VALID")
@@ -136,14 +142,17 @@ def _lines(check: dict[str, Any], _: Gettext, ctx: dict[str, str]) -> list[Line]
 
 
 def _issuer_lines(outcome: str, reason: str, _: Gettext, ctx: dict[str, str]) -> list[Line]:
-    accredited = _line(
-        N_("Issuer accredited"),
-        "passed",
-        _("Issued by {issuer} ({issuer_id}), accredited in the trust registry by its governance.").format(
-            **ctx
-        ),
-        _,
+    # the registry records no accreditor's name: only its governance account may accredit, and the
+    # chain mirror names the account that held that role when this issuer was accredited
+    by = (
+        _(
+            "Issued by {issuer} ({issuer_id}), accredited in the trust registry by its governance "
+            "account {accreditor} (the registry records an address, not a name)."
+        )
+        if ctx["accreditor"]
+        else _("Issued by {issuer} ({issuer_id}), accredited in the trust registry by its governance.")
     )
+    accredited = _line(N_("Issuer accredited"), "passed", by.format(**ctx), _)
     key_ok = _line(
         N_("Key valid at issuance"),
         "passed",

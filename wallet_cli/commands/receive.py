@@ -4,7 +4,7 @@ stored (when the chain cannot be reached: stored as not yet checked, and checked
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -14,17 +14,18 @@ from wallet_cli.i18n import _
 from wallet_cli.qr_input import text_or_qr
 from wallet_cli.store.wallet import Wallet
 
-DEFERRED_TIMEOUT = 120.0
+if TYPE_CHECKING:
+    from nansen.openid4vci.offer import CredentialOffer
 
 
-def receive(ctx: Context, offer_text: str, tx_code: str | None) -> None:
+def receive(ctx: Context, offer_text: str, tx_code: str | None, configuration: str | None = None) -> None:
     import httpx
 
     from nansen.crypto.keys import private_key_from_jwk
     from nansen.errors import NansenError
-    from nansen.openid4vci.offer import PRE_AUTHORIZED_GRANT, parse_offer
-    from nansen.openid4vci.proof import build_proof_jwt
+    from nansen.openid4vci.offer import parse_offer
     from nansen.sdjwt.presentation import select_disclosures  # noqa: F401  (warm import for present)
+    from wallet_cli.issuance_client import issuer_metadata, notify, obtain
 
     try:
         offer = parse_offer(text_or_qr(offer_text))
@@ -39,67 +40,76 @@ def receive(ctx: Context, offer_text: str, tx_code: str | None) -> None:
             issuer=base, types=", ".join(offer.credential_configuration_ids)
         )
     )
-    if offer.tx_code_length and not tx_code:
-        tx_code = str(typer.prompt(_("Enter the code the officer told you")))
+    chosen = _choose_configuration(ctx, offer.credential_configuration_ids, configuration)
+    tx_code = _tx_code(offer, tx_code)
     holder = private_key_from_jwk(wallet.holder_jwk)
     try:
         with httpx.Client(timeout=20) as client:
-            metadata = _json(client.get(f"{base}/.well-known/openid-credential-issuer"))
-            token = client.post(
-                f"{base}/token",
-                data={
-                    "grant_type": PRE_AUTHORIZED_GRANT,
-                    "pre-authorized_code": offer.pre_authorized_code,
-                    "tx_code": tx_code or "",
-                },
+            issued = obtain(
+                client,
+                offer=offer,
+                metadata=issuer_metadata(client, offer),
+                configuration=chosen,
+                tx_code=tx_code,
+                holder=holder,
+                waiting=lambda: ctx.say(_("The issuer is still preparing your credential. Please wait…")),
             )
-            if token.status_code != 200:
-                raise WalletError(
-                    _("The issuer refused the code. Check the code with the officer and try again."),
-                    ExitCode.VERIFICATION_FAILED,
-                )
-            auth = {"Authorization": f"Bearer {_text(_json(token), 'access_token')}"}
-            nonce = _text(_json(client.post(f"{base}/nonce")), "c_nonce")
-            proof = build_proof_jwt(
-                holder_key=holder, audience=offer.credential_issuer, nonce=nonce, iat=int(time.time())
-            )
-            configuration = offer.credential_configuration_ids[0]
-            response = client.post(
-                f"{base}/credential",
-                headers=auth,
-                json={"credential_configuration_id": configuration, "proofs": {"jwt": [proof]}},
-            )
-            body = _json(response)
-            deadline = time.monotonic() + DEFERRED_TIMEOUT
-            transaction_id = body.get("transaction_id")
-            while response.status_code == 202:  # deferred: OpenID4VCI 1.0 answers 202 until it is ready
-                if time.monotonic() > deadline:
-                    raise WalletError(
-                        _("The issuer did not finish in time. Try again later."), ExitCode.UNREACHABLE
-                    )
-                ctx.say(_("The issuer is still preparing your credential. Please wait…"))
-                time.sleep(_interval(body.get("interval")))
-                response = client.post(
-                    f"{base}/deferred_credential",
-                    headers=auth,
-                    json={"transaction_id": transaction_id},
-                )
-                body = _json(response)
-                if response.status_code == 400 and body.get("error") == "issuance_pending":
-                    response.status_code = 202  # the answer of drafts before 1.0
-            if response.status_code != 200:
-                raise WalletError(
-                    _("The issuer could not give the credential: {reason}").format(
-                        reason=str(body.get("error_description", body.get("error", "?")))[:300]
-                    ),
-                    ExitCode.VERIFICATION_FAILED,
-                )
     except (httpx.HTTPError, httpx.InvalidURL):  # InvalidURL is not an HTTPError
         raise WalletError(
             _("Cannot reach the issuer. Check your connection and try again."), ExitCode.UNREACHABLE
         ) from None
-    compact = _issued_credential(body)
-    _store(ctx, wallet, compact, offered_by=base, config=_configuration(metadata, configuration))
+    try:
+        _store(ctx, wallet, issued.compact, offered_by=base, config=_configuration(issued.metadata, chosen))
+    except WalletError:
+        notify(issued, "credential_failure")
+        raise
+    notify(issued, "credential_accepted")
+
+
+def _choose_configuration(ctx: Context, offered: tuple[str, ...], wanted: str | None) -> str:
+    """The configuration to ask for: the one named with --configuration, the only one offered, or
+    the one the holder picks from the list."""
+    if wanted is not None:
+        if wanted not in offered:
+            raise WalletError(
+                _("This offer has no credential {wanted}. It offers: {offered}").format(
+                    wanted=wanted, offered=", ".join(offered)
+                ),
+                ExitCode.USAGE,
+            )
+        return wanted
+    if len(offered) == 1:
+        return offered[0]
+    for number, name in enumerate(offered, start=1):
+        ctx.say(f"  {number}. {name}")
+    picked = str(typer.prompt(_("Which credential do you want? Type its number"))).strip()
+    if not (picked.isascii() and picked.isdigit() and 1 <= int(picked) <= len(offered)):
+        raise WalletError(
+            _("Type a number from 1 to {last}, or name it with --configuration.").format(last=len(offered)),
+            ExitCode.USAGE,
+        )
+    return offered[int(picked) - 1]
+
+
+def _tx_code(offer: CredentialOffer, given: str | None) -> str | None:
+    """The transaction code to send: only when the offer has a tx_code object, and only one of the
+    length and kind (digits or text) it states."""
+    from nansen.errors import NansenError
+    from nansen.openid4vci.offer import check_tx_code
+
+    if not offer.tx_code_requested:
+        return None
+    code = given if given else str(typer.prompt(_("Enter the code the officer told you")))
+    try:
+        check_tx_code(offer, code)
+    except NansenError as exc:
+        raise WalletError(
+            _("This code cannot be right: {reason}. Check the code with the officer.").format(
+                reason=exc.user_message
+            ),
+            ExitCode.USAGE,
+        ) from None
+    return code
 
 
 def _store(ctx: Context, wallet: Wallet, compact: Any, *, offered_by: str, config: dict[str, Any]) -> None:
@@ -172,39 +182,3 @@ def _configuration(metadata: dict[str, Any], configuration: str) -> dict[str, An
 
 def _objects(value: Any) -> list[dict[str, Any]]:
     return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
-
-
-def _issued_credential(body: dict[str, Any]) -> str:
-    """The one credential of a Credential Response (OpenID4VCI 1.0 section 8.3)."""
-    credentials = body.get("credentials")
-    first = credentials[0] if isinstance(credentials, list) and credentials else None
-    compact = first.get("credential") if isinstance(first, dict) else None
-    if not isinstance(compact, str):
-        raise _not_understood()
-    return compact
-
-
-def _text(body: dict[str, Any], name: str) -> str:
-    value = body.get(name)
-    if not isinstance(value, str) or not value:
-        raise _not_understood()
-    return value
-
-
-def _interval(value: Any) -> float:
-    """The wait the issuer asks for before asking again, between 0.1 and 5 seconds."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
-        return 5.0
-    return min(max(float(value), 0.1), 5.0)
-
-
-def _not_understood() -> WalletError:
-    return WalletError(_("The issuer sent an answer that is not understood."), ExitCode.ERROR)
-
-
-def _json(response: Any) -> dict[str, Any]:
-    try:
-        value = response.json()
-    except ValueError:
-        raise _not_understood() from None
-    return value if isinstance(value, dict) else {}
