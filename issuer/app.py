@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from issuer import openapi as issuer_openapi
 from issuer import problems, web
 from issuer.chain_link import ChainLink
 from issuer.credential_types import load_types
@@ -27,6 +28,7 @@ from issuer.status_list import StatusListPublisher
 from issuer.throttle import Throttle
 from issuer.wallet_db import WalletDatabase
 from issuer.write_lock import write_lock_for
+from nansen import openapi
 from nansen.asgi_limits import BodyLimitMiddleware
 from nansen.chain.deployment import load_deployment
 
@@ -104,6 +106,9 @@ def create_app(settings: IssuerSettings) -> FastAPI:
 
     app = FastAPI(title="Nansen issuer", version="0.1.0", lifespan=lifespan)
     problems.install(app)
+    openapi.install(
+        app, answers=issuer_openapi.ANSWERS, by_tag=issuer_openapi.BY_TAG, bodies=issuer_openapi.BODIES
+    )
     web.install(app)
     for module in (oid4vci, offers, credentials, staff, operations):  # wallet routes match first
         app.include_router(module.router)

@@ -36,7 +36,10 @@ MARK_READY = (  # the signed credential holds the claims now
 def prepared(credential: Member) -> PreparedCredential:
     payload: dict[str, Any] = dict(credential.pending_payload or {})
     disclosures = tuple(
-        parse_disclosure(encoded, max_bytes=64 * 1024, max_depth=16) for encoded in payload["disclosures"]
+        parse_disclosure(encoded, max_bytes=64 * 1024, max_depth=16)
+        # sealed under the offer's key, the disclosures are not here (issuer/sealed.py): the body is
+        # signed alone and the disclosures joined at delivery; rows queued before sealing carry them
+        for encoded in payload.get("disclosures", ())
     )
     return PreparedCredential(
         PreparedSdJwt(dict(payload["body"]), disclosures), bytes.fromhex(credential.leaf)

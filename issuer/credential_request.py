@@ -19,11 +19,22 @@ from typing import Any
 from issuer.signed_tokens import NONCE, TokenMinter
 from issuer.tokens import sha256_hex
 from nansen.credential.issuance import PreparedCredential
-from nansen.crypto.keys import PublicKey
+from nansen.crypto.keys import PublicKey, jwk_thumbprint
 from nansen.openid4vci.errors import IssuanceProtocolError, invalid_proof
 
 # as nansen.openid4vci.proof words it for a nonce its consume_nonce turns down
 SPENT_NONCE = "the key proof's nonce is unknown, expired or used; get a fresh c_nonce"
+ALREADY_REQUESTED = "This credential was already requested with another key."
+
+
+def thumbprint(key: PublicKey) -> str:
+    return jwk_thumbprint(key.jwk()).hex()
+
+
+def pending_payload(body: dict[str, Any], key: bytes | None, disclosures: list[str]) -> dict[str, Any]:
+    # an access token minted before sealing existed carries no key (its claims were stored plain):
+    # its disclosures are kept as they were then, for the pipeline to sign with the body
+    return {"body": body} if key is not None else {"body": body, "disclosures": disclosures}
 
 
 @dataclass(frozen=True, slots=True)

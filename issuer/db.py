@@ -59,7 +59,8 @@ def migrate(engine: Engine) -> None:
             # this, two create alembic_version at once and one of them dies
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        # every head: migrations written in parallel branches from one parent all apply
+        command.upgrade(config, "heads")
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

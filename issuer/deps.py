@@ -56,14 +56,16 @@ SessionDep = Annotated[Session, Depends(get_session)]
 
 def current_staff(request: Request, state: StateDep, session: SessionDep) -> Staff:
     client = request.client.host if request.client else "unknown"
-    if state.throttle.blocked(client):
-        raise HTTPException(429, "Too many failed sign-ins. Wait a minute and try again.")
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if state.throttle.blocked(client, token):  # issuer/throttle.py: per token prefix and per address
+        raise HTTPException(
+            429, "Too many failed sign-ins. Wait a minute and try again.", headers={"Retry-After": "60"}
+        )
     if scheme.lower() != "bearer" or not token:
         raise HTTPException(401, "Sign in: send your staff token as 'Authorization: Bearer <token>'.")
     staff = staff_by_token(session, token)
     if staff is None:
-        state.throttle.failed(client)
+        state.throttle.failed(client, token)
         raise HTTPException(401, "This staff token is not valid.")
     return staff
 

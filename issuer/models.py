@@ -1,5 +1,6 @@
-"""Database tables. Personal data lives only in offers.claims and credentials.pending_payload,
-and is deleted once the credential is delivered (retention configurable, default none)."""
+"""Database tables. Personal data lives only in offers.claims and credentials.sealed_disclosures,
+sealed under a key the database does not hold (issuer/sealed.py), and is deleted once nothing can
+redeem it any more (retention configurable, default none)."""
 
 from __future__ import annotations
 
@@ -34,6 +35,10 @@ class Offer(Base):
         JSON(none_as_null=True), nullable=True
     )  # personal
     state: Mapped[str] = mapped_column(String(20))  # offered | redeemed | dead
+    # when the access token minted at redemption expires: then nothing can redeem the offer any more
+    token_expires_at: Mapped[float | None] = mapped_column(Float, nullable=True)
+    # the claims' key (issuer/sealed.py), stored only while a retention period above zero keeps them
+    retained_key: Mapped[str | None] = mapped_column(String(64), nullable=True)
     created_by: Mapped[int] = mapped_column(ForeignKey("staff.id"))
     created_at: Mapped[float] = mapped_column(Float)
     expires_at: Mapped[float] = mapped_column(Float)
@@ -67,7 +72,11 @@ class Credential(Base):
     pending_payload: Mapped[dict[str, object] | None] = mapped_column(
         JSON(none_as_null=True), nullable=True
     )  # personal
-    issued: Mapped[str | None] = mapped_column(Text, nullable=True)  # personal until delivered
+    issued: Mapped[str | None] = mapped_column(Text, nullable=True)  # the signed JWT, no disclosures
+    # the disclosures (personal), sealed under the offer's key (issuer/sealed.py)
+    sealed_disclosures: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # RFC 7638 thumbprint (hex) of the key the credential is bound to: a retry proving it gets it again
+    holder_thumbprint: Mapped[str | None] = mapped_column(String(64), nullable=True)
     created_at: Mapped[float] = mapped_column(Float)
     delivered_at: Mapped[float | None] = mapped_column(Float, nullable=True)
 

@@ -302,7 +302,6 @@ class AnchoringPipeline:
                 kid=self._key.kid,
                 x5c=self._key.x5c,
             )
-            # the signed credential holds the claims now
             signed.append({"id_": member.id, "issued_": issued.compact})
         with self._write_lock.held():  # signing (above) needs no lock
             if signed:

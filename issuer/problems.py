@@ -4,7 +4,8 @@ RFC 9457 problem details. No client input becomes a 500; nothing personal is ech
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -22,9 +23,11 @@ TRY_AGAIN = "Something went wrong on the issuer. Please try again."
 WALLET_PATHS = ("/token", "/nonce", "/credential", "/deferred_credential")
 
 
-def problem(status: int, title: str, detail: str, **extra: object) -> JSONResponse:
+def problem(
+    status: int, title: str, detail: str, *, headers: Mapping[str, str] | None = None, **extra: object
+) -> JSONResponse:
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
-    return JSONResponse(body, status_code=status, media_type="application/problem+json")
+    return JSONResponse(body, status_code=status, media_type="application/problem+json", headers=headers)
 
 
 def refusal(exc: NansenError) -> JSONResponse:
@@ -70,11 +73,11 @@ def install(app: FastAPI) -> None:
         if console_page := _console_error_page(request):
             title = "Page not found" if exc.status_code in (404, 405) else "Request refused"
             return console_page(request, exc.status_code, title, GO_BACK)
-        return problem(exc.status_code, "Request refused", str(exc.detail))
+        return problem(exc.status_code, "Request refused", str(exc.detail), headers=exc.headers)
 
     @app.exception_handler(StaffActionRefused)
     async def staff_action_refused(request: Request, exc: StaffActionRefused) -> JSONResponse:
-        extra = {"fields": sorted(exc.fields)} if isinstance(exc, InvalidClaims) else {}
+        extra: dict[str, Any] = {"fields": sorted(exc.fields)} if isinstance(exc, InvalidClaims) else {}
         return problem(exc.status, "Request refused", exc.user_message, **extra)
 
     @app.exception_handler(NansenError)

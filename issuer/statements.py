@@ -19,12 +19,16 @@ OFFER_BY_CODE = select(Offer.id, Offer.state, Offer.expires_at, Offer.tx_code_sh
     Offer.code_sha256 == bindparam("code_sha256_")
 )
 REDEEM_OFFER = (
-    update(Offer).where(Offer.id == bindparam("offer_id_"), Offer.state == "offered").values(state="redeemed")
+    update(Offer)
+    .where(Offer.id == bindparam("offer_id_"), Offer.state == "offered")
+    .values(state="redeemed", token_expires_at=bindparam("token_expires_at_"))
 )
 OFFER_FOR_CREDENTIAL = select(Offer.id, Offer.credential_type, Offer.claims).where(
     Offer.id == bindparam("offer_id_")
 )
-CREDENTIAL_OF_OFFER = select(Credential.id).where(Credential.offer_id == bindparam("offer_id_"))
+CREDENTIAL_OF_OFFER = select(Credential.id, Credential.transaction_id, Credential.holder_thumbprint).where(
+    Credential.offer_id == bindparam("offer_id_")
+)
 CREDENTIAL_OF_NONCE = select(Credential.id).where(Credential.proof_nonce == bindparam("nonce_sha256_"))
 # a clash on a unique column (status index, nonce, offer) inserts and returns nothing rather than
 # failing the transaction, which on SQLite holds other wallets' work too (issuer/wallet_db.py);
@@ -36,9 +40,9 @@ INSERT_CREDENTIAL = {
 CREDENTIAL_BY_TRANSACTION = select(Credential.id, Credential.offer_id).where(
     Credential.transaction_id == bindparam("transaction_id_")
 )
-CREDENTIAL_FOR_DELIVERY = select(Credential.state, Credential.issued, Credential.offer_id).where(
-    Credential.id == bindparam("credential_id_")
-)
+CREDENTIAL_FOR_DELIVERY = select(
+    Credential.state, Credential.issued, Credential.sealed_disclosures, Credential.offer_id
+).where(Credential.id == bindparam("credential_id_"))
 MARK_DELIVERED = (
     update(Credential)
     .where(Credential.id == bindparam("credential_id_"), Credential.state == "ready")
@@ -46,6 +50,7 @@ MARK_DELIVERED = (
 )
 FORGET_ISSUED = update(Credential).where(Credential.id == bindparam("credential_id_")).values(issued=None)
 FORGET_CLAIMS = update(Offer).where(Offer.id == bindparam("offer_id_")).values(claims=None)
+RETAIN_KEY = update(Offer).where(Offer.id == bindparam("offer_id_")).values(retained_key=bindparam("key_"))
 
 
 def rowcount(result: Any) -> int:

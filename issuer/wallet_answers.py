@@ -120,7 +120,8 @@ async def credential_answer(
         state.pipeline.wake()
     headers = _dpop_headers(state, jkt)
     if await state.readiness.wait(queued.id, state.settings.credential_wait_seconds):
-        compact = await state.wallet_db.run(partial(state.flow.deliver, credential_id=queued.id))
+        deliver = partial(state.flow.deliver, credential_id=queued.id, key=queued.key)
+        compact = await state.wallet_db.run(deliver)
         if compact is not None:
             return _credential(compact, headers)
     # not anchored yet (chain slow or down): the wallet comes back with the transaction id

@@ -2,6 +2,10 @@
 browser Playwright downloads) and axe-core injected from node_modules. The fixtures live in
 tests/browser/conftest.py; these are importable from any test (tests/ is on the path).
 
+- ``launch_chromium(playwright, *extra_args)``: the one way to start the browser (skips loudly where
+  chromium is missing); extra arguments for tests that need them (a fake camera).
+- ``playwright``, ``browser``, ``page`` and the report hook the ``page`` fixture needs: fixtures a
+  conftest takes by importing them (tests/browser, tests/verifier/console).
 - ``new_page(browser, locale=...)``: a fresh context and page.
 - ``save_failure_screenshot(page, nodeid)``: to ``$NANSEN_SCREENSHOT_DIR``
   (default ``.data/browser-failures``).
@@ -14,16 +18,67 @@ from __future__ import annotations
 import os
 import re
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Browser, Page, Response
+import pytest
+from playwright.sync_api import Browser, Page, Playwright, Response, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = shutil.which("chromium")
 SCREENSHOTS = Path(os.environ.get("NANSEN_SCREENSHOT_DIR", ROOT / ".data" / "browser-failures"))
 NO_CHROMIUM = "BROWSER TESTS SKIPPED: Debian's `chromium` is not installed (run `make system-deps` as root)"
+
+
+def launch_chromium(playwright: Playwright, *extra_args: str) -> Browser:
+    """Debian's chromium, headless; skips loudly where it is not installed."""
+    if CHROMIUM is None:
+        pytest.skip(NO_CHROMIUM)
+    # --no-sandbox: CI containers run as root, where chromium's sandbox cannot start
+    return playwright.chromium.launch(
+        executable_path=CHROMIUM, headless=True, args=["--no-sandbox", *extra_args]
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+# Module scope, not session: Playwright's sync API keeps an asyncio loop running in the main thread
+# while it lives, and every later test that calls asyncio.run() (or starts its own sync_playwright)
+# would fail with "cannot be called from a running event loop".
+@pytest.fixture(scope="module")
+def playwright() -> Iterator[Playwright]:
+    if CHROMIUM is None:
+        pytest.skip(NO_CHROMIUM)
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="module")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    launched = launch_chromium(playwright)
+    try:
+        yield launched
+    finally:
+        launched.close()
+
+
+@pytest.fixture()
+def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
+    opened = new_page(browser)
+    try:
+        yield opened
+    finally:
+        report = getattr(request.node, "report_call", None)
+        if report is not None and report.failed:
+            save_failure_screenshot(opened, request.node.nodeid)
+        opened.context.close()
 
 
 def new_page(browser: Browser, *, locale: str = "en-GB", **options: Any) -> Page:

@@ -8,10 +8,12 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from nansen import openapi
 from nansen.asgi_limits import BodyLimitMiddleware
 from nansen.chain.artifacts import CONTRACT_NAMES, load_artifact
 from nansen.credential.trust import TrustSource
 from nansen.credential.verification import VerificationPolicy
+from verifier import openapi as verifier_openapi
 from verifier import problems, web
 from verifier.chain_link import ChainLink, StaticLink, TrustLink
 from verifier.deps import ServiceState
@@ -81,6 +83,7 @@ def create_app(settings: VerifierSettings, *, trust: TrustSource | None = None) 
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     problems.install(app)
+    openapi.install(app, answers=verifier_openapi.ANSWERS, by_tag=verifier_openapi.BY_TAG)
     for module in (requests, wallet, offline, health):
         app.include_router(module.router)
     web.install(app)

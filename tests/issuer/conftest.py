@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from issuer_desk import Office, chain_setup
-from pg import postgres_server
+from pg import postgres_server, reset_schema
 
 from issuer.app import create_app
 from issuer.bootstrap import bootstrap_admin
@@ -35,7 +35,7 @@ def office(tmp_path: Path, database_url: str) -> Iterator[Office]:
     try:
         setup, settings = chain_setup(tmp_path, chain)
         if database_url:
-            _reset(database_url)
+            reset_schema(database_url)
             settings = settings.model_copy(update={"database_url": database_url})
         admin = {"Authorization": f"Bearer {bootstrap_admin(settings, 'Admin')}"}
         with TestClient(create_app(settings), raise_server_exceptions=False) as client:
@@ -44,14 +44,3 @@ def office(tmp_path: Path, database_url: str) -> Iterator[Office]:
             yield Office(client, setup, settings, admin, officer)
     finally:
         devchain.stop(tmp_path / "chain")
-
-
-def _reset(url: str) -> None:
-    """A clean schema for each test on the shared server."""
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(url)
-    with engine.begin() as db:
-        db.execute(text("DROP SCHEMA public CASCADE"))
-        db.execute(text("CREATE SCHEMA public"))
-    engine.dispose()

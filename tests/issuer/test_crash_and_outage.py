@@ -50,9 +50,12 @@ def environment(settings: IssuerSettings, port: int) -> dict[str, str]:
 
 
 class Server:
-    def __init__(self, settings: IssuerSettings, port: int) -> None:
+    def __init__(self, settings: IssuerSettings, port: int, *, workers: int = 1) -> None:
         self.port = port
         self.env = environment(settings, port)
+        if settings.database_url:
+            self.env["NANSEN_ISSUER_DATABASE_URL"] = settings.database_url
+        self.workers = workers
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
@@ -69,11 +72,12 @@ class Server:
                 str(self.port),
                 "--log-level",
                 "warning",
+                *(["--workers", str(self.workers)] if self.workers > 1 else []),
             ],
             env=self.env,
             cwd=ROOT,
         )
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 30 * self.workers  # each worker starts and migrates on its own
         while time.monotonic() < deadline:
             try:
                 if httpx.get(f"http://127.0.0.1:{self.port}/health", timeout=1).status_code == 200:

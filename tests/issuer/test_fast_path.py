@@ -201,9 +201,13 @@ def test_credential_refusals_match_the_route_and_change_nothing(office: Office) 
     delivered = post_credential(office, auth, body)
     assert delivered.status_code == 200 and delivered.headers["cache-control"] == "no-store"
     assert list(delivered.json()) == ["credentials"]
-    again = post_credential(office, auth, body)
+    again = post_credential(office, auth, body)  # a retry: the same credential (tests/issuer/test_retry.py)
     assert answer(again) == answer(post_credential(office, auth, body, content_type=ROUTE_JSON_TYPE))
-    assert again.json()["error"] == "invalid_credential_request"
+    assert again.json() == delivered.json()
+    _, other_key = _credential_request(office, *offer(office))
+    refused = post_credential(office, auth, other_key)
+    assert answer(refused) == answer(post_credential(office, auth, other_key, content_type=ROUTE_JSON_TYPE))
+    assert refused.json()["error"] == "invalid_credential_request"
 
 
 def test_a_spent_nonce_is_refused_alike_and_spends_nothing_else(office: Office) -> None:

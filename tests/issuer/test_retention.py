@@ -3,9 +3,12 @@ credentials once the retention period ends."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
-from sqlalchemy import insert, select
+import pytest
+from pg import reset_schema
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from issuer.db import make_engine, migrate, session_factory
@@ -51,8 +54,11 @@ def _credential(session: Session, offer_id: str, *, index: int, delivered_at: fl
     )
 
 
-def _world(tmp_path: Path) -> sessionmaker[Session]:
-    engine = make_engine(f"sqlite:///{tmp_path / 'issuer.sqlite'}")
+@pytest.fixture()
+def sessions(tmp_path: Path, database_url: str) -> Iterator[sessionmaker[Session]]:
+    if database_url:
+        reset_schema(database_url)
+    engine = make_engine(database_url or f"sqlite:///{tmp_path / 'issuer.sqlite'}")
     migrate(engine)
     sessions = session_factory(engine)
     with sessions() as session:
@@ -66,11 +72,11 @@ def _world(tmp_path: Path) -> sessionmaker[Session]:
         _credential(session, "old-delivery", index=1, delivered_at=NOW - 7200)
         _credential(session, "new-delivery", index=2, delivered_at=NOW - 60)
         session.commit()
-    return sessions
+    yield sessions
+    engine.dispose()
 
 
-def test_purge_deletes_what_is_past_its_time(tmp_path: Path) -> None:
-    sessions = _world(tmp_path)
+def test_purge_deletes_what_is_past_its_time(sessions: sessionmaker[Session]) -> None:
     with sessions() as session:
         assert purge_personal_data(session, now=NOW, retention_seconds=3600) == 4
         claims = dict(tuple(r) for r in session.execute(select(Offer.id, Offer.claims)))
@@ -87,3 +93,49 @@ def test_purge_deletes_what_is_past_its_time(tmp_path: Path) -> None:
         assert purge_personal_data(session, now=NOW, retention_seconds=3600) == 0  # idempotent
         state = session.scalar(select(Offer.state).where(Offer.id == "expired"))
     assert state == "dead"  # an expired offer can no longer be redeemed either
+
+
+def test_claims_nothing_can_redeem_any_more_are_deleted(sessions: sessionmaker[Session]) -> None:
+    """A wallet stopped after /token, or never came back for its credential: once the access token
+    has expired, the claims and the sealed credential go (the key went with the token)."""
+    with sessions() as session:
+        for offer_id, token_expires_at in [("stopped", NOW - 1), ("waiting", NOW + 60)]:
+            _offer(session, offer_id, state="redeemed", expires_at=NOW + 60)
+            session.execute(
+                update(Offer).where(Offer.id == offer_id).values(token_expires_at=token_expires_at)
+            )
+        _offer(session, "deferred", state="redeemed", expires_at=NOW + 60)
+        session.execute(update(Offer).where(Offer.id == "deferred").values(token_expires_at=NOW - 1))
+        _credential(session, "deferred", index=3, delivered_at=NOW - 60)
+        session.execute(
+            update(Credential)
+            .where(Credential.offer_id == "deferred")
+            .values(state="ready", delivered_at=None, sealed_disclosures="sealed")
+        )
+        session.commit()
+        purge_personal_data(session, now=NOW, retention_seconds=0)
+        claims = dict(tuple(r) for r in session.execute(select(Offer.id, Offer.claims)))
+        deferred = session.execute(
+            select(Credential.issued, Credential.sealed_disclosures).where(Credential.offer_id == "deferred")
+        ).one()
+    assert claims["stopped"] is None and claims["deferred"] is None
+    assert claims["waiting"] == CLAIMS  # its wallet can still ask for the credential
+    assert tuple(deferred) == (None, None)
+
+
+def test_a_retention_period_keeps_the_key_until_it_ends(sessions: sessionmaker[Session]) -> None:
+    with sessions() as session:
+        for offer_id, index, delivered_at in [("kept", 3, NOW - 60), ("ended", 4, NOW - 7200)]:
+            _offer(session, offer_id, state="redeemed", expires_at=NOW + 60)
+            session.execute(
+                update(Offer)
+                .where(Offer.id == offer_id)
+                .values(token_expires_at=NOW - 1, retained_key="k" * 43)  # the token has expired
+            )
+            _credential(session, offer_id, index=index, delivered_at=delivered_at)
+        session.commit()
+        purge_personal_data(session, now=NOW, retention_seconds=3600)
+        kept = dict(tuple(r) for r in session.execute(select(Offer.id, Offer.retained_key)))
+        claims = dict(tuple(r) for r in session.execute(select(Offer.id, Offer.claims)))
+    assert (kept["kept"], claims["kept"]) == ("k" * 43, CLAIMS)
+    assert (kept["ended"], claims["ended"]) == (None, None)

@@ -14,6 +14,7 @@ from issuer_desk import CLAIMS, chain_setup
 
 from issuer.app import create_app
 from issuer.bootstrap import bootstrap_admin
+from issuer.retention import purge_personal_data
 from nansen.chain import devchain
 from nansen.crypto.jws import sign_compact
 from nansen.crypto.keys import generate_private_key
@@ -120,9 +121,17 @@ def _deferred_until_delivered(issuer: Issuer) -> tuple[dict[str, str], str, str]
 
 
 def test_a_delivered_and_forgotten_transaction_id_is_invalid(issuer: Issuer) -> None:
-    """§9.3: once delivered (and, with RETENTION_SECONDS=0, deleted), invalid_transaction_id: the
-    wallet stops polling instead of getting 202 forever."""
-    auth, transaction, _ = _deferred_until_delivered(issuer)
+    """§9.3: once delivered and deleted, invalid_transaction_id: the wallet stops polling instead of
+    getting 202 forever. With RETENTION_SECONDS=0 the sealed credential is deleted when the access
+    token expires (until then a wallet whose 200 was lost gets it again, tests/issuer/test_retry.py);
+    the purge is run here as if that time had come."""
+    auth, transaction, credential = _deferred_until_delivered(issuer)
+    again = issuer.client.post("/deferred_credential", headers=auth, json={"transaction_id": transaction})
+    assert again.status_code == 200 and again.json()["credentials"][0]["credential"] == credential
+    state = issuer.client.app.state.issuer  # type: ignore[attr-defined]
+    with state.sessions() as session:
+        later = time.time() + state.settings.access_token_ttl_seconds + 2
+        assert purge_personal_data(session, now=later, retention_seconds=0) >= 1
     again = issuer.client.post("/deferred_credential", headers=auth, json={"transaction_id": transaction})
     assert again.status_code == 400 and again.json()["error"] == "invalid_transaction_id"
 

@@ -43,13 +43,13 @@ def sign_in(request: Request, visit: AnyVisit, form: Form) -> Response:
     throttle = visit.state.throttle
     next_path = _next(fields.get("next"))
     error = ""
-    if throttle.blocked(client):
+    token = fields.get("token", "")
+    if throttle.blocked(client, token):  # issuer/throttle.py: per token prefix and per address
         error = visit._("Too many failed sign-ins from this computer. Wait a minute and try again.")
     else:
-        token = fields.get("token", "")
         staff = staff_by_token(visit.db, token) if 0 < len(token) <= 200 else None
         if staff is None:
-            throttle.failed(client)
+            throttle.failed(client, token)
             error = visit._("This staff token is not valid. Check it and try again, or ask an administrator.")
         else:
             visit.sign_in(staff)

@@ -1,4 +1,6 @@
-"""Fixture: the verifier with its console over an in-memory trust source, an admin officer."""
+"""Fixtures: the verifier with its console over an in-memory trust source, an admin officer; the
+shared browser fixtures (tests/browser_support.py: one chromium per module, a page per test whose
+screenshot is saved when the test fails)."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from browser_support import browser, page, playwright, pytest_runtest_makereport
 from console_desk import Console
 from fastapi.testclient import TestClient
 from world import make_world
@@ -13,6 +16,8 @@ from world import make_world
 from verifier.app import create_app
 from verifier.officers import OfficerDirectory
 from verifier.settings import VerifierSettings
+
+__all__ = ["browser", "page", "playwright", "pytest_runtest_makereport"]  # fixtures and hook, by import
 
 
 @pytest.fixture()

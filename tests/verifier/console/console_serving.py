@@ -1,5 +1,5 @@
-"""The verifier served over real HTTP on 127.0.0.1 (uvicorn in a thread of the test), a headless
-Debian Chromium driven by Playwright, and the officer's first steps in the console."""
+"""The verifier served over real HTTP on 127.0.0.1 (uvicorn in a thread of the test) and the
+officer's first steps in the console (the browser: tests/browser_support.py)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
 import uvicorn
-from browser_support import CHROMIUM, NO_CHROMIUM
 from fastapi import FastAPI
-from playwright.sync_api import Browser, Page, Playwright, expect
+from playwright.sync_api import Page, expect
 
 from nansen.chain.devchain import free_port
 
@@ -42,17 +40,6 @@ def served(app: FastAPI) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(15)
-
-
-def chromium(playwright: Playwright, *extra_args: str) -> Browser:
-    """Debian's chromium (never a browser Playwright downloads); skips loudly where it is missing."""
-    executable = CHROMIUM
-    if executable is None:
-        pytest.skip(NO_CHROMIUM)
-    # --no-sandbox: CI runs as root, where chromium's sandbox cannot start
-    return playwright.chromium.launch(
-        executable_path=executable, headless=True, args=["--no-sandbox", *extra_args]
-    )
 
 
 def screenshot_dir(tmp_path: Path) -> Path:

@@ -10,8 +10,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from console_serving import chromium, served, shot, sign_in, visible_text
-from playwright.sync_api import expect, sync_playwright
+from console_serving import served, sign_in, visible_text
+from playwright.sync_api import Page, expect
 from world import VCT, make_world
 
 from verifier.app import create_app
@@ -54,7 +54,7 @@ def attacker() -> Iterator[tuple[ThreadingHTTPServer, list[str]]]:
 
 
 def test_a_form_from_another_site_is_refused(
-    tmp_path: Path, attacker: tuple[ThreadingHTTPServer, list[str]]
+    tmp_path: Path, attacker: tuple[ThreadingHTTPServer, list[str]], page: Page
 ) -> None:
     settings = VerifierSettings(
         public_url="https://verifier.example",
@@ -64,21 +64,13 @@ def test_a_form_from_another_site_is_refused(
     )
     token = OfficerDirectory(settings.officers_file).add("Officer Adaeze", "admin")
     server, target = attacker
-    with served(create_app(settings, trust=make_world().trust)) as base, sync_playwright() as playwright:
+    with served(create_app(settings, trust=make_world().trust)) as base:
         target.append(base)
-        browser = chromium(playwright)
-        page = browser.new_page()
-        try:
-            sign_in(page, base, token)
-            page.goto(f"http://localhost:{server.server_address[1]}/")
-            page.get_by_role("button", name="Claim the prize").click()
-            expect(page.get_by_role("heading", name="This form was refused")).to_be_visible()
-            page.goto(f"{base}/console/admin/presets")
-            assert "Forged" not in visible_text(page)
-            assert "No check presets are defined yet" in visible_text(page)
-            assert not settings.presets_file.exists()
-        except Exception:
-            shot(page, tmp_path / "failure.png")
-            raise
-        finally:
-            browser.close()
+        sign_in(page, base, token)
+        page.goto(f"http://localhost:{server.server_address[1]}/")
+        page.get_by_role("button", name="Claim the prize").click()
+        expect(page.get_by_role("heading", name="This form was refused")).to_be_visible()
+        page.goto(f"{base}/console/admin/presets")
+        assert "Forged" not in visible_text(page)
+        assert "No check presets are defined yet" in visible_text(page)
+        assert not settings.presets_file.exists()

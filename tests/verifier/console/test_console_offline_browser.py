@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pytest
 import zxingcpp
-from console_serving import add_preset, chromium, screenshot_dir, served, shot, sign_in, visible_text
+from browser_support import launch_chromium, new_page, save_failure_screenshot
+from console_serving import add_preset, screenshot_dir, served, shot, sign_in, visible_text
 from PIL import Image
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, Playwright, expect
 from world import VCT, World, make_world
 
 from nansen.crypto.keys import private_key_to_jwk
@@ -106,46 +107,47 @@ def challenge_on_screen(page: Page) -> tuple[str, str]:
     return nonce, audience
 
 
-def test_offline_check_with_the_camera(desk: tuple[str, str, World], tmp_path: Path) -> None:
+def test_offline_check_with_the_camera(
+    desk: tuple[str, str, World], tmp_path: Path, playwright: Playwright, request: pytest.FixtureRequest
+) -> None:
     base, token, world = desk
     pictures = screenshot_dir(tmp_path)
     video = tmp_path / "holder-screen.y4m"
-    with sync_playwright() as playwright:
-        browser = chromium(
-            playwright,
-            "--use-fake-device-for-media-stream",
-            "--use-fake-ui-for-media-stream",
-            f"--use-file-for-fake-video-capture={video}",
+    browser = launch_chromium(
+        playwright,
+        "--use-fake-device-for-media-stream",
+        "--use-fake-ui-for-media-stream",
+        f"--use-file-for-fake-video-capture={video}",
+    )
+    page = new_page(browser, viewport={"width": 1280, "height": 1000})
+    try:
+        sign_in(page, base, token)
+        add_preset(
+            page,
+            base,
+            name="Entry: nationality and over 18",
+            vct=VCT,
+            claims="nationality, age_over_18",
+            purpose="Border entry check",
         )
-        page = browser.new_page(viewport={"width": 1280, "height": 1000})
-        try:
-            sign_in(page, base, token)
-            add_preset(
-                page,
-                base,
-                name="Entry: nationality and over 18",
-                vct=VCT,
-                claims="nationality, age_over_18",
-                purpose="Border entry check",
-            )
-            page.goto(f"{base}/console/offline")
-            page.get_by_role("button", name="Create the challenge").click()
-            nonce, audience = challenge_on_screen(page)
-            # the holder's screen shows the wallet's frames in turn (NSN1, at most version 20)
-            codes = wallet_offline(tmp_path, world, nonce, audience)
-            assert len(codes) > 1
-            y4m(codes, video)
+        page.goto(f"{base}/console/offline")
+        page.get_by_role("button", name="Create the challenge").click()
+        nonce, audience = challenge_on_screen(page)
+        # the holder's screen shows the wallet's frames in turn (NSN1, at most version 20)
+        codes = wallet_offline(tmp_path, world, nonce, audience)
+        assert len(codes) > 1
+        y4m(codes, video)
 
-            page.get_by_role("button", name="Start the camera").click()
-            expect(page.get_by_label("Camera view")).to_be_visible()
-            page.wait_for_function("() => document.getElementById('camera-view').readyState >= 2")
-            shot(page, pictures / "officer-offline-scan.png")
-            expect(page.locator("#verdict-word")).to_be_visible(timeout=30_000)
-            text = visible_text(page)
-            assert "VALID" in text and "NOT VALID" not in text
-            assert "Nationality SY" in text and "Over 18 Yes" in text and "Amina" not in text
-        except Exception:
-            shot(page, tmp_path / "failure.png")
-            raise
-        finally:
-            browser.close()
+        page.get_by_role("button", name="Start the camera").click()
+        expect(page.get_by_label("Camera view")).to_be_visible()
+        page.wait_for_function("() => document.getElementById('camera-view').readyState >= 2")
+        shot(page, pictures / "officer-offline-scan.png")
+        expect(page.locator("#verdict-word")).to_be_visible(timeout=30_000)
+        text = visible_text(page)
+        assert "VALID" in text and "NOT VALID" not in text
+        assert "Nationality SY" in text and "Over 18 Yes" in text and "Amina" not in text
+    except Exception:
+        save_failure_screenshot(page, request.node.nodeid)
+        raise
+    finally:
+        browser.close()

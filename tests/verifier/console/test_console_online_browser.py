@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 import zxingcpp
 from chain_world import ChainIssuer, chain_issuer
-from console_serving import add_preset, chromium, screenshot_dir, served, shot, sign_in, visible_text
+from console_serving import add_preset, screenshot_dir, served, shot, sign_in, visible_text
 from PIL import Image
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 from world import VCT
 
 from nansen.chain import devchain
@@ -142,56 +142,46 @@ def online_check(
     return visible_text(page)
 
 
-def test_online_check_valid_declined_revoked_then_unknown(post: Post, tmp_path: Path) -> None:
+def test_online_check_valid_declined_revoked_then_unknown(post: Post, tmp_path: Path, page: Page) -> None:
     pictures = screenshot_dir(tmp_path)
-    with sync_playwright() as playwright:
-        browser = chromium(playwright)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            sign_in(page, post.base, post.token)
-            add_preset(
-                page,
-                post.base,
-                name="Entry: nationality and over 18",
-                vct=VCT,
-                claims="nationality, age_over_18",
-                purpose="Border entry check",
-            )
-            first, second = hold(post), hold(post)
-            time.sleep(SYNC * 3)  # the verifier's mirror sees the new batches
+    sign_in(page, post.base, post.token)
+    add_preset(
+        page,
+        post.base,
+        name="Entry: nationality and over 18",
+        vct=VCT,
+        claims="nationality, age_over_18",
+        purpose="Border entry check",
+    )
+    first, second = hold(post), hold(post)
+    time.sleep(SYNC * 3)  # the verifier's mirror sees the new batches
 
-            text = online_check(page, post, first, screenshot=pictures / "officer-online-request.png")
-            shot(page, pictures / "officer-result-valid.png")
-            assert "VALID" in text and "NOT VALID" not in text
-            assert "Nationality SY" in text and "Over 18 Yes" in text
-            assert "Amina" not in text and "1990" not in text  # only the asked claims are shown
-            assert "You decide." in text and "does not prove that the details are true" in text
-            assert "Checked against the registry as of" in text
-            assert "Field Office NGO" in text
-            response = page.request.get(f"{post.base}/console/online")
-            assert response.headers["cache-control"] == "no-store"
+    text = online_check(page, post, first, screenshot=pictures / "officer-online-request.png")
+    shot(page, pictures / "officer-result-valid.png")
+    assert "VALID" in text and "NOT VALID" not in text
+    assert "Nationality SY" in text and "Over 18 Yes" in text
+    assert "Amina" not in text and "1990" not in text  # only the asked claims are shown
+    assert "You decide." in text and "does not prove that the details are true" in text
+    assert "Checked against the registry as of" in text
+    assert "Field Office NGO" in text
+    response = page.request.get(f"{post.base}/console/online")
+    assert response.headers["cache-control"] == "no-store"
 
-            text = online_check(page, post, first, answer="n\n")  # the holder says no
-            assert "DECLINED" in text and "Nothing was shared" in text and "Nationality" not in text
+    text = online_check(page, post, first, answer="n\n")  # the holder says no
+    assert "DECLINED" in text and "Nothing was shared" in text and "Nationality" not in text
 
-            index = post.issuer.next_index - 2  # the first credential's status index
-            post.issuer.revoke(index)
-            time.sleep(SYNC * 3)
-            text = online_check(page, post, first)
-            shot(page, pictures / "officer-result-revoked.png")
-            assert "REVOKED" in text and "The issuer has revoked this credential" in text
-            assert "nationality" not in text.split("Each check")[0].replace("Ask", "")
+    index = post.issuer.next_index - 2  # the first credential's status index
+    post.issuer.revoke(index)
+    time.sleep(SYNC * 3)
+    text = online_check(page, post, first)
+    shot(page, pictures / "officer-result-revoked.png")
+    assert "REVOKED" in text and "The issuer has revoked this credential" in text
+    assert "nationality" not in text.split("Each check")[0].replace("Ask", "")
 
-            devchain.stop(post.chain_dir)
-            time.sleep(STALENESS + 0.5)
-            text = online_check(page, post, second)
-            shot(page, pictures / "officer-result-unknown.png")
-            assert "UNKNOWN" in text and "It is not a refusal" in text
-            assert "cannot be decided now" in text.lower()
-            assert "VALID" not in text.replace("NOT VALID", "")
-        except Exception:
-            for number, open_page in enumerate(browser.contexts[0].pages if browser.contexts else []):
-                shot(open_page, tmp_path / f"failure-{number}.png")
-            raise
-        finally:
-            browser.close()
+    devchain.stop(post.chain_dir)
+    time.sleep(STALENESS + 0.5)
+    text = online_check(page, post, second)
+    shot(page, pictures / "officer-result-unknown.png")
+    assert "UNKNOWN" in text and "It is not a refusal" in text
+    assert "cannot be decided now" in text.lower()
+    assert "VALID" not in text.replace("NOT VALID", "")
