@@ -52,20 +52,26 @@ def add_officer(
     )
 
 
-@router.get("/officers/{handle}/remove")
-def confirm_remove_officer(request: Request, handle: str, desk: AdminViewDesk) -> HTMLResponse:
-    who = next((o for h, o in desk.state.officers.listing() if h == handle), None)
+def _confirm_removal(request: Request, desk: Desk, what: str, label: str | None, path: str) -> HTMLResponse:
+    """One confirmation page per removal; 404 when ``label`` is None (nothing by that id)."""
+    listing = path.split("/", 1)[0]
     return render(
         request,
         "admin_confirm.html",
-        status_code=200 if who else 404,
+        status_code=200 if label is not None else 404,
         session=desk.session,
         officer=desk.officer,
-        what="officer",
-        label=who.name if who else None,
-        action=f"{PREFIX}/admin/officers/{handle}/remove",
-        cancel_url=f"{PREFIX}/admin/officers",
+        what=what,
+        label=label,
+        action=f"{PREFIX}/admin/{path}/remove",
+        cancel_url=f"{PREFIX}/admin/{listing}",
     )
+
+
+@router.get("/officers/{handle}/remove")
+def confirm_remove_officer(request: Request, handle: str, desk: AdminViewDesk) -> HTMLResponse:
+    who = next((o for h, o in desk.state.officers.listing() if h == handle), None)
+    return _confirm_removal(request, desk, "officer", who.name if who else None, f"officers/{handle}")
 
 
 @router.post("/officers/{handle}/remove")
@@ -118,17 +124,7 @@ def add_preset(
 @router.get("/presets/{preset_id}/remove")
 def confirm_remove_preset(request: Request, preset_id: str, desk: AdminViewDesk) -> HTMLResponse:
     preset = desk.console.presets.get(preset_id)
-    return render(
-        request,
-        "admin_confirm.html",
-        status_code=200 if preset else 404,
-        session=desk.session,
-        officer=desk.officer,
-        what="preset",
-        label=preset.name if preset else None,
-        action=f"{PREFIX}/admin/presets/{preset_id}/remove",
-        cancel_url=f"{PREFIX}/admin/presets",
-    )
+    return _confirm_removal(request, desk, "preset", preset.name if preset else None, f"presets/{preset_id}")
 
 
 @router.post("/presets/{preset_id}/remove")

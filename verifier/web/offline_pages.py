@@ -17,6 +17,7 @@ from nansen.qr import qr_png
 from verifier.presets import Preset
 from verifier.routes.offline import issue_challenge, offline_audience, verify_submission
 from verifier.schemas import OfflineVerificationCreate
+from verifier.web.choosing import choose_page
 from verifier.web.core_messages import error_message, frame_message, refusal_message
 from verifier.web.deps import CheckedDesk, Desk, DeskDep
 from verifier.web.i18n import N_
@@ -35,27 +36,14 @@ class ScannedFrames(BaseModel):
 
 @router.get("")
 def choose(request: Request, desk: DeskDep) -> HTMLResponse:
-    presets = desk.console.presets.all()
-    return render(
-        request, "choose.html", session=desk.session, officer=desk.officer, presets=presets, mode="offline"
-    )
+    return choose_page(request, desk, "offline")
 
 
 @router.post("", response_model=None)
 def start(request: Request, desk: CheckedDesk, preset: Annotated[str, Form(max_length=40)] = "") -> Response:
     chosen = desk.console.presets.get(preset)
     if chosen is None:
-        presets = desk.console.presets.all()
-        return render(
-            request,
-            "choose.html",
-            status_code=400,
-            session=desk.session,
-            officer=desk.officer,
-            presets=presets,
-            mode="offline",
-            error=True,
-        )
+        return choose_page(request, desk, "offline", error=True)
     challenge = issue_challenge(desk.state)
     return _scan_page(request, desk, chosen, challenge.nonce, frames=[])
 

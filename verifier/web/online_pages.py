@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from nansen.qr import qr_png
 from verifier.online_requests import Progress, create_online_request, online_request, progress
+from verifier.web.choosing import choose_page
 from verifier.web.deps import CheckedDesk, Desk, DeskDep
 from verifier.web.rendering import PREFIX, SECURITY_HEADERS, redirect, render, translator
 from verifier.web.result_view import view
@@ -22,27 +23,14 @@ MAX_WAIT_SECONDS = 20.0
 
 @router.get("")
 def choose(request: Request, desk: DeskDep) -> HTMLResponse:
-    presets = desk.console.presets.all()
-    return render(
-        request, "choose.html", session=desk.session, officer=desk.officer, presets=presets, mode="online"
-    )
+    return choose_page(request, desk, "online")
 
 
 @router.post("", response_model=None)
 def start(request: Request, desk: CheckedDesk, preset: Annotated[str, Form(max_length=40)] = "") -> Response:
     chosen = desk.console.presets.get(preset)
     if chosen is None:
-        presets = desk.console.presets.all()
-        return render(
-            request,
-            "choose.html",
-            status_code=400,
-            session=desk.session,
-            officer=desk.officer,
-            presets=presets,
-            mode="online",
-            error=True,
-        )
+        return choose_page(request, desk, "online", error=True)
     stored, _uri = create_online_request(
         desk.state, credential_type=chosen.credential_type, claims=chosen.claims, purpose=chosen.purpose
     )
