@@ -105,3 +105,22 @@ def test_pages_for_signed_in_staff_send_others_to_sign_in(http: tuple[TestClient
     ):
         answer = client.get(path, follow_redirects=False)
         assert answer.status_code == 303 and answer.headers["location"].startswith("/console/sign-in")
+
+
+def test_an_unknown_credential_is_a_not_found_page_on_every_page_and_action(
+    http: tuple[TestClient, str],
+) -> None:
+    client, token = http
+    page = client.get("/console/sign-in")
+    client.post("/console/sign-in", data={"csrf_token": csrf(page.text), "token": token})
+    for path in ("/console/credentials/no-such-id", "/console/credentials/no-such-id/revoke"):
+        answer = client.get(path)
+        assert answer.status_code == 404, path
+        assert "There is no credential with this id." in answer.text
+    form = client.get("/console/credentials")
+    applied = client.post(
+        "/console/credentials/no-such-id/revoke",
+        data={"csrf_token": csrf(form.text), "reason": "lost_device"},
+    )
+    assert applied.status_code == 404
+    assert "There is no credential with this id." in applied.text

@@ -13,6 +13,7 @@ from issuer.services.credentials import (
     ACTIONS,
     STATES,
     STATUSES,
+    CredentialDetail,
     CredentialFilter,
     allowed_actions,
     change_status,
@@ -102,13 +103,21 @@ def credentials(
     )
 
 
-def _detail_page(visit: Visit, credential_id: str, *, done: str = "") -> Response:
+def _not_found(visit: Visit) -> ConsoleRefusal:
+    return ConsoleRefusal(
+        404, visit._("Credential not found"), visit._("There is no credential with this id.")
+    )
+
+
+def _found_credential(visit: Visit, credential_id: str) -> CredentialDetail:
     try:
-        detail = credential_detail(visit.db, credential_id=credential_id)
+        return credential_detail(visit.db, credential_id=credential_id)
     except NotFound as exc:
-        raise ConsoleRefusal(
-            404, visit._("Credential not found"), visit._("There is no credential with this id.")
-        ) from exc
+        raise _not_found(visit) from exc
+
+
+def _detail_page(visit: Visit, credential_id: str, *, done: str = "") -> Response:
+    detail = _found_credential(visit, credential_id)
     return visit.page(
         "credential.html",
         page_title=visit._("Credential"),
@@ -129,12 +138,7 @@ def _confirm_page(
 ) -> Response:
     if action not in ACTIONS:
         raise ConsoleRefusal(404, visit._("Page not found"), visit._("Use revoke, suspend or reinstate."))
-    try:
-        detail = credential_detail(visit.db, credential_id=credential_id)
-    except NotFound as exc:
-        raise ConsoleRefusal(
-            404, visit._("Credential not found"), visit._("There is no credential with this id.")
-        ) from exc
+    detail = _found_credential(visit, credential_id)
     if action not in allowed_actions(detail.row.status, detail.row.pending_status):
         return _detail_page(visit, credential_id)
     return visit.page(
@@ -165,9 +169,7 @@ def apply(credential_id: str, action: str, visit: StaffVisit, form: Form) -> Res
             visit.db, staff_id=visit.staff.id, credential_id=credential_id, action=action, reason=reason
         )
     except NotFound as exc:
-        raise ConsoleRefusal(
-            404, visit._("Credential not found"), visit._("There is no credential with this id.")
-        ) from exc
+        raise _not_found(visit) from exc
     except ActionConflict:
         return _detail_page(visit, credential_id)
     if visit.state.pipeline is not None:
