@@ -105,7 +105,10 @@ def parse_x5c(unverified_x5c: object) -> list[x509.Certificate]:
         try:
             # x5c is standard base64 with padding; turned into base64url for the strict decoder
             der = b64url_decode(entry.replace("+", "-").replace("/", "_").rstrip("="))
-            certificates.append(x509.load_der_x509_certificate(der))
+            certificate = x509.load_der_x509_certificate(der)
+            # parsed lazily by cryptography: read now, so a damaged part fails here, named as such
+            certificate.public_key(), certificate.extensions, certificate.subject
+            certificates.append(certificate)
         except (CryptoError, ValueError) as exc:
             raise CertificateMalformedError("an x5c entry is not a DER certificate") from exc
     return certificates
@@ -142,7 +145,7 @@ def verify_chain(
     )
     try:
         verified = verifier.verify(certificates[0], list(certificates[1:]))
-    except VerificationError as exc:
+    except (VerificationError, ValueError) as exc:
         raise CertificateUntrustedError(
             f"no valid path to a trust anchor: {str(exc)[:200]}",
             user_message="The verifier's certificate does not lead to a trust anchor you have.",
