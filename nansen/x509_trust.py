@@ -5,11 +5,12 @@ prefixes ``x509_san_dns`` and ``x509_hash``; HAIP). The anchors are a folder of 
 or the deployment chose; nothing is trusted because it came with the request.
 
 Path validation is ``cryptography.x509.verification`` (RFC 5280 path building and signatures,
-validity periods, basicConstraints with path lengths, keyUsage ``keyCertSign`` on every CA), with
-two changes to its web PKI profile, because a verifier's request-signing certificate is not a TLS
-server certificate: the leaf needs no serverAuth extended key usage and no subjectAltName (an
-``x509_hash`` verifier is named by its certificate's hash). The leaf must still not be a CA, and
-if it has a keyUsage extension that must allow ``digitalSignature``.
+validity periods, basicConstraints with path lengths), with changes to its web PKI profile, because
+a verifier's request-signing certificate is not a TLS server certificate: the leaf needs no
+serverAuth extended key usage and no subjectAltName (an ``x509_hash`` verifier is named by its
+certificate's hash), but must not be a CA, and a keyUsage it has must allow ``digitalSignature``;
+a CA's keyUsage, as in RFC 5280 section 6.1.4 (n), must allow ``keyCertSign`` when it is present
+(the web PKI profile also wants it present, which deployment-made CAs often leave out).
 
 Validity periods are checked once more here, before the path, so that an expired certificate is
 reported as expired rather than as untrusted. Every refusal is an ``X509TrustError`` with a reason.
@@ -130,6 +131,9 @@ def verify_chain(
         raise CertificateUntrustedError(
             "no trust anchors are configured", user_message="No trust anchors are configured."
         )
+    ca_policy = ExtensionPolicy.webpki_defaults_ca().may_be_present(
+        x509.KeyUsage, Criticality.AGNOSTIC, _ca_may_certify
+    )
     ee_policy = (
         ExtensionPolicy.permit_all()
         .may_be_present(x509.BasicConstraints, Criticality.AGNOSTIC, _leaf_is_not_a_ca)
@@ -140,7 +144,7 @@ def verify_chain(
         .store(Store(list(anchors.certificates)))
         .time(now)
         .max_chain_depth(MAX_CHAIN_LENGTH)
-        .extension_policies(ca_policy=ExtensionPolicy.webpki_defaults_ca(), ee_policy=ee_policy)
+        .extension_policies(ca_policy=ca_policy, ee_policy=ee_policy)
         .build_client_verifier()
     )
     try:
@@ -151,6 +155,11 @@ def verify_chain(
             user_message="The verifier's certificate does not lead to a trust anchor you have.",
         ) from exc
     return TrustedChain(certificates[0], tuple(verified.chain))
+
+
+def _ca_may_certify(_policy: object, _certificate: x509.Certificate, extension: x509.KeyUsage | None) -> None:
+    if extension is not None and not extension.key_cert_sign:
+        raise ValueError("a CA certificate's keyUsage does not allow keyCertSign")
 
 
 def _leaf_is_not_a_ca(

@@ -93,9 +93,11 @@ def verifier_certificates(
     organisation: str = "Border Agency",
     expired: bool = False,
     leaf_usage: x509.KeyUsage | None = None,
+    ca_usage: x509.KeyUsage | None = _CA_USAGE,
 ) -> VerifierCertificates:
     """A root CA, an intermediate CA and a leaf with ``dns_name`` as dNSName; ``expired``: the leaf's
-    validity ended an hour ago; ``leaf_usage``: a keyUsage extension for the leaf."""
+    validity ended an hour ago; ``leaf_usage``: a keyUsage extension for the leaf; ``ca_usage``: the
+    CAs' keyUsage (None: no such extension)."""
     import base64
     import hashlib
 
@@ -103,7 +105,7 @@ def verifier_certificates(
     root_key, middle_key, leaf_key = (ec.generate_private_key(ec.SECP256R1()) for _ in range(3))
 
     def ca(subject: str, key: ec.EllipticCurvePrivateKey, issuer: x509.Name, signer: Any, depth: int) -> Any:
-        return (
+        builder = (
             x509.CertificateBuilder()
             .subject_name(_name(subject))
             .issuer_name(issuer)
@@ -112,8 +114,9 @@ def verifier_certificates(
             .not_valid_before(now)
             .not_valid_after(now + timedelta(days=30))
             .add_extension(x509.BasicConstraints(ca=True, path_length=depth), critical=True)
-            .add_extension(_CA_USAGE, critical=True)
-            .sign(signer, hashes.SHA256())
+        )
+        return (builder if ca_usage is None else builder.add_extension(ca_usage, critical=True)).sign(
+            signer, hashes.SHA256()
         )
 
     root = ca("Test verifier root CA", root_key, _name("Test verifier root CA"), root_key, 1)

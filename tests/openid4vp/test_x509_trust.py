@@ -74,6 +74,19 @@ def test_a_leaf_whose_key_usage_excludes_signatures_is_refused(tmp_path: Path) -
                 verify_chain(parse_x5c(certificates.x5c), anchors, now=datetime.now(UTC))
 
 
+def test_a_ca_key_usage_must_allow_certificate_signing_when_present(tmp_path: Path) -> None:
+    """RFC 5280 §6.1.4 (n): a CA without keyUsage is accepted (deployment CAs often have none)."""
+    signing_only = x509.KeyUsage(True, False, False, False, False, False, False, False, False)
+    for usage, accepted in ((None, True), (signing_only, False)):
+        certificates = verifier_certificates("verifier.example", ca_usage=usage)
+        anchors = load_trust_anchors(anchors_folder(tmp_path / str(accepted), certificates.anchor_pem))
+        if accepted:
+            verify_chain(parse_x5c(certificates.x5c), anchors, now=datetime.now(UTC))
+        else:
+            with pytest.raises(CertificateUntrustedError, match="keyCertSign"):
+                verify_chain(parse_x5c(certificates.x5c), anchors, now=datetime.now(UTC))
+
+
 @pytest.mark.parametrize(
     "x5c", [None, [], "abc", ["not base64!"], [base64.b64encode(b"not der").decode()], [""] * 6]
 )
