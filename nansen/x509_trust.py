@@ -25,6 +25,7 @@ from datetime import datetime
 from pathlib import Path
 
 from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
@@ -110,7 +111,7 @@ def parse_x5c(unverified_x5c: object) -> list[x509.Certificate]:
             # parsed lazily by cryptography: read now, so a damaged part fails here, named as such
             certificate.public_key(), certificate.extensions, certificate.subject
             certificates.append(certificate)
-        except (CryptoError, ValueError) as exc:
+        except (CryptoError, ValueError, UnsupportedAlgorithm) as exc:
             raise CertificateMalformedError("an x5c entry is not a DER certificate") from exc
     return certificates
 
@@ -149,7 +150,7 @@ def verify_chain(
     )
     try:
         verified = verifier.verify(certificates[0], list(certificates[1:]))
-    except (VerificationError, ValueError) as exc:
+    except (VerificationError, ValueError, UnsupportedAlgorithm) as exc:
         raise CertificateUntrustedError(
             f"no valid path to a trust anchor: {str(exc)[:200]}",
             user_message="The verifier's certificate does not lead to a trust anchor you have.",
