@@ -44,6 +44,15 @@ from nansen.errors import ConfigurationError, CryptoError
 MAX_CHAIN_LENGTH = 5
 MAX_CERTIFICATE_BYTES = 16 * 1024
 MAX_ANCHOR_FILES = 200
+# what cryptography raises, lazily, for a damaged certificate (not all are ValueErrors)
+_UNREADABLE = (
+    CryptoError,
+    ValueError,
+    UnsupportedAlgorithm,
+    x509.DuplicateExtension,
+    x509.UnsupportedGeneralNameType,
+    x509.InvalidVersion,
+)
 
 
 class X509TrustError(CryptoError):
@@ -111,7 +120,7 @@ def parse_x5c(unverified_x5c: object) -> list[x509.Certificate]:
             # parsed lazily by cryptography: read now, so a damaged part fails here, named as such
             certificate.public_key(), certificate.extensions, certificate.subject
             certificates.append(certificate)
-        except (CryptoError, ValueError, UnsupportedAlgorithm) as exc:
+        except _UNREADABLE as exc:
             raise CertificateMalformedError("an x5c entry is not a DER certificate") from exc
     return certificates
 
@@ -150,7 +159,7 @@ def verify_chain(
     )
     try:
         verified = verifier.verify(certificates[0], list(certificates[1:]))
-    except (VerificationError, ValueError, UnsupportedAlgorithm) as exc:
+    except (VerificationError, *_UNREADABLE) as exc:
         raise CertificateUntrustedError(
             f"no valid path to a trust anchor: {str(exc)[:200]}",
             user_message="The verifier's certificate does not lead to a trust anchor you have.",
