@@ -33,6 +33,8 @@ HERE = Path(__file__).resolve().parent
 WALLET = str(Path(sys.executable).with_name("nansen-wallet"))
 PASSPHRASE = "a good passphrase"
 TRUSTED = verifier_certificates("localhost", organisation="Border Agency")
+# trusted too, with a name that tries to steer the terminal and reorder the line (shown neutralised)
+STEERING = verifier_certificates("localhost", organisation="Border\x1b[2J Agency\u202e")
 
 
 def signer(certificates: VerifierCertificates) -> dict[str, Any]:
@@ -112,6 +114,7 @@ def setting(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[OutsideV
     anchors = home / "anchors"
     anchors.mkdir()
     (anchors / "border-agency-root.pem").write_text(TRUSTED.anchor_pem)
+    (anchors / "another-root.pem").write_text(STEERING.anchor_pem)
     env = {
         **os.environ,
         "NANSEN_WALLET_PASSPHRASE": PASSPHRASE,
@@ -206,3 +209,13 @@ def test_a_verifier_that_does_not_accept_es256_key_binding_is_told(setting: Any)
     refused = wallet("present", link, "--yes")
     assert refused.returncode == 7 and "does not accept the kind of credential" in refused.stderr
     assert verifier.outcome(request_id)["outcome"]["error"] == "vp_formats_not_supported"
+
+
+def test_the_verified_name_is_shown_neutralised(setting: Any) -> None:
+    verifier, wallet = setting
+    request_id, link = verifier.request(claims=["nationality"], method="get", signer=signer(STEERING))
+    shared = wallet("present", link, "--yes")
+    assert shared.returncode == 0, shared.stdout + shared.stderr
+    assert "Verified verifier: Border\u241b[2J Agency\ufffd (x509_san_dns:localhost)" in shared.stdout
+    assert "\x1b" not in shared.stdout and "\u202e" not in shared.stdout
+    assert verifier.outcome(request_id)["outcome"]["verified"]
