@@ -86,14 +86,11 @@ def pick_locale(entries: list[dict[str, Any]], language: str) -> dict[str, Any] 
         value = entry.get("locale", entry.get("lang"))
         return value.lower() if isinstance(value, str) else ""
 
-    for test in (
-        lambda e: locale(e) == wanted,
-        lambda e: locale(e).split("-")[0] == wanted.split("-")[0],
-        lambda e: locale(e).split("-")[0] == "en",
-        lambda e: locale(e) == "",
-    ):
+    prefix = wanted.split("-")[0]
+    for rank in range(4):
         for entry in entries:
-            if test(entry):
+            tag = locale(entry)
+            if (tag == wanted, tag.split("-")[0] == prefix, tag.split("-")[0] == "en", tag == "")[rank]:
                 return entry
     return entries[0] if entries else None
 
