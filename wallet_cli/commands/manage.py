@@ -8,6 +8,7 @@ from typing import Any
 import typer
 
 from wallet_cli.context import Context
+from wallet_cli.credential_instances import copies_left
 from wallet_cli.credential_record import ChainCheck, chain_check, expires_at, personal_claims
 from wallet_cli.display_metadata import claim_label, credential_display, quoted
 from wallet_cli.errors import ExitCode, WalletError
@@ -120,6 +121,9 @@ def show(ctx: Context, credential_id: str, as_json: bool) -> None:
         ctx.say(_("Logo given by the issuer: {text}").format(text=quoted(shown.logo_alt_text)))
     for name, value in claims.items():
         ctx.say(f"  {claim_label(record, [name], language())}: {value}")
+    left = copies_left(record)
+    if left is not None:
+        ctx.say(_("Copies not yet shown to any verifier: {count}").format(count=left))
     expiry = expires_at(record)
     if expiry is not None and expiry > time.time():
         ctx.say(_("Valid until {when}").format(when=_date(expiry)))
@@ -200,9 +204,12 @@ def delete(ctx: Context, credential_id: str, yes: bool) -> None:
     wallet.record_event({"event": "deleted", "credential": credential_id})
     ctx.say(_("The credential was deleted."))
     if notice is not None:
+        from nansen.crypto.keys import private_key_from_jwk
         from wallet_cli.issuance_client import notify
 
-        notify(notice, "credential_deleted")  # a courtesy to the issuer (§11); never undoes the delete
+        dpop = isinstance(notice, dict) and notice.get("token_type") == "DPoP"
+        key = private_key_from_jwk(wallet.dpop_jwk()) if dpop else None
+        notify(notice, "credential_deleted", key)  # a courtesy to the issuer (§11); never undoes the delete
 
 
 def history(ctx: Context, as_json: bool) -> None:

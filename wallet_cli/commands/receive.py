@@ -41,7 +41,7 @@ def receive(ctx: Context, offer_text: str, tx_code: str | None, configuration: s
                 )
             )
             metadata = issuer_metadata(client, offer)
-            chosen = _choose_configuration(ctx, offer.credential_configuration_ids, configuration)
+            chosen = _choose_configuration(ctx, offer.credential_configuration_ids, configuration, metadata)
             display = stored_display(metadata, chosen)
             show_offered(ctx, display)
             tx_code = _tx_code(offer, tx_code)
@@ -100,7 +100,9 @@ def show_offered(ctx: Context, display: dict[str, Any]) -> None:
         ctx.say(_("It will hold: {claims}").format(claims=", ".join(labels)))
 
 
-def _choose_configuration(ctx: Context, offered: tuple[str, ...], wanted: str | None) -> str:
+def _choose_configuration(
+    ctx: Context, offered: tuple[str, ...], wanted: str | None, metadata: dict[str, Any]
+) -> str:
     """The configuration to ask for: the one named with --configuration, the only one offered, or
     the one the holder picks from the list."""
     if wanted is not None:
@@ -114,8 +116,12 @@ def _choose_configuration(ctx: Context, offered: tuple[str, ...], wanted: str | 
         return wanted
     if len(offered) == 1:
         return offered[0]
+    from wallet_cli.display_metadata import credential_display, quoted, stored_display
+    from wallet_cli.i18n import language
+
     for number, name in enumerate(offered, start=1):
-        ctx.say(f"  {number}. {name}")
+        shown = credential_display(stored_display(metadata, name), language()).name
+        ctx.say(f"  {number}. {name}" + (f" — {quoted(shown)}" if shown else ""))
     picked = str(typer.prompt(_("Which credential do you want? Type its number"))).strip()
     if not (picked.isascii() and picked.isdigit() and 1 <= int(picked) <= len(offered)):
         raise WalletError(
