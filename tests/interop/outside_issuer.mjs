@@ -13,17 +13,17 @@
 // Prints one line {ok, base, offer_uri, tx_code}, then serves until killed; every request it saw is
 // at GET /seen.
 import { createServer } from 'node:http'
-import { generateKeyPairSync } from 'node:crypto'
 import { Oauth2AuthorizationServer, Oauth2ResourceServer } from '@openid4vc/oauth2'
 import { Openid4vciIssuer, Openid4vciVersion, setGlobalConfig } from '@openid4vc/openid4vci'
 import { newKey, random, sha256, signJws, verifyEs256, b64url } from './es256.mjs'
-import { decryptEcdhEs, encryptEcdhEs } from './jwe_ecdh_es.mjs'
+import { CompactEncrypt, compactDecrypt, exportJWK, generateKeyPair, importJWK } from 'jose'
 import { DISPLAY, CLAIM_LABELS } from './outside_display.mjs'
 
 setGlobalConfig({ allowInsecureUrls: true }) // it listens on http://127.0.0.1
 const options = JSON.parse(process.argv[2] ?? '{}')
 const issuerKey = newKey()
-const requestKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }) // requests are encrypted to it
+// requests are encrypted to this key, responses to the wallet's; JWE by `jose` (ECDH-ES, AES-GCM)
+const requestKey = await generateKeyPair('ECDH-ES', { crv: 'P-256', extractable: true })
 const callbacks = {
   hash: (data) => sha256(data),
   generateRandom: (n) => random(n),
@@ -75,7 +75,7 @@ const asMetadata = authorizationServer.createAuthorizationServerMetadata({
   'pre-authorized_grant_anonymous_access_supported': true,
   ...(options.dpop ? { dpop_signing_alg_values_supported: ['ES256'] } : {}),
 })
-const { kty, crv, x, y } = requestKey.publicKey.export({ format: 'jwk' })
+const { kty, crv, x, y } = await exportJWK(requestKey.publicKey)
 const encryptionMetadata = options.encryption ? {
   credential_response_encryption: {
     alg_values_supported: options.encryption === 'unsupported' ? ['RSA-OAEP-256'] : ['ECDH-ES'],
@@ -150,9 +150,9 @@ async function accessCheck(request) {
   dpopNonceChallenge(request.headers.dpop, true)
 }
 
-function credentialRequestOf(body, request) {
+async function credentialRequestOf(body, request) {
   let unverified = JSON.parse(options.encryption && request.headers['content-type'] === 'application/jwt'
-    ? decryptEcdhEs(body, requestKey.privateKey).plaintext.toString()
+    ? new TextDecoder().decode((await compactDecrypt(body, requestKey.privateKey)).plaintext)
     : body)
   if (options.encryption && request.headers['content-type'] !== 'application/jwt') throw new Refusal(400, { error: 'invalid_encryption_parameters', error_description: 'the request must be encrypted' })
   const asked = unverified.credential_response_encryption
@@ -210,7 +210,7 @@ const routes = {
   },
   'POST /v1/issue-credential': async (body, request) => {
     await accessCheck(request)
-    const parsed = credentialRequestOf(body, request)
+    const parsed = await credentialRequestOf(body, request)
     const proofs = parsed.proofs?.jwt ?? []
     if (proofs.length > (options.batch ?? 1)) return [400, { error: 'invalid_proof', error_description: 'more proofs than batch_size' }]
     const unverifiedNonce = JSON.parse(Buffer.from(proofs[0].split('.')[1], 'base64url')).nonce
@@ -226,7 +226,10 @@ const routes = {
     if (options.encryption) {
       const encryption = parsed.credentialRequest.credential_response_encryption
       if (!encryption?.jwk) return [400, { error: 'invalid_encryption_parameters' }]
-      return [200, encryptEcdhEs(JSON.stringify(credentialResponse), encryption.jwk, encryption.enc)]
+      const sealed = await new CompactEncrypt(new TextEncoder().encode(JSON.stringify(credentialResponse)))
+        .setProtectedHeader({ alg: 'ECDH-ES', enc: encryption.enc })
+        .encrypt(await importJWK(encryption.jwk, 'ECDH-ES'))
+      return [200, sealed]
     }
     return [200, credentialResponse]
   },
