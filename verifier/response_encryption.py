@@ -1,7 +1,8 @@
 """Encrypted responses (OpenID4VP 1.0 §8.3, response mode ``direct_post.jwt``; HAIP: ECDH-ES on P-256).
 
-Each signed request gets a key agreement key of its own, made when the officer opens the request and
-deleted as soon as the response is in (or the request expires): a response captured on the way can
+Each signed request gets a key agreement key of its own, made when the officer opens the request,
+deleted as soon as the response is in, never used after the request expires, and purged with the
+expired requests (the store does so whenever a request is made): a response captured on the way can
 never be decrypted later, not even from a copy of the verifier's state taken afterwards, and a
 response encrypted for one request cannot be replayed into another. One P-256 key generation per
 request costs far less than the verification of the presentation that follows. The private key lives
