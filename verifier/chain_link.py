@@ -26,7 +26,7 @@ from nansen.chain.errors import DeploymentError, SnapshotError
 from nansen.chain.mirror import MAX_LOG_RANGE_BLOCKS, ChainMirror, Freshness, MirrorState
 from nansen.credential.result import ChainFreshness, Check, CheckName, Outcome, VerificationResult, verdict_of
 from nansen.credential.verification import CredentialVerifier, VerificationPolicy
-from nansen.errors import NansenError
+from nansen.errors import ConfigurationError, NansenError
 from verifier.chain_problems import CONNECTING, ChainProblem, problem_of
 from verifier.mirror_share import SharedMirrorFiles
 from verifier.settings import VerifierSettings
@@ -190,8 +190,8 @@ class ChainLink:
         mirror; a follower takes what the leader wrote."""
         ready = True
         try:
-            share = self._share
-            if share is not None and not share.lead():
+            share, leading = self._leadership()
+            if share is not None and not leading:
                 ready = self._follow(share)  # start-up waits for the leader's first sync, as for its own
             else:
                 self._sync(share)
@@ -199,6 +199,19 @@ class ChainLink:
             self._fail(exc)
         if ready:
             self._attempted.set()
+
+    def _leadership(self) -> tuple[SharedMirrorFiles | None, bool]:
+        """The instance's files and whether this process syncs; no files (sync alone, keep nothing)
+        where DATA_DIR cannot hold them."""
+        share = self._share
+        if share is None:
+            return None, True
+        try:
+            return share, share.lead()
+        except (OSError, ConfigurationError) as exc:
+            log.warning("chain link: no shared mirror files (%s); this worker syncs alone", exc)
+            self._share = None
+            return None, True
 
     def _sync(self, share: SharedMirrorFiles | None) -> None:
         if share is not None:

@@ -2,7 +2,8 @@
 
 Exit codes: 0 done; 1 another failure (its message says which); 2 invalid settings; for `mirror
 import`: 3 a damaged, truncated or unreadable file, 4 a file of a newer format, 5 a file for another
-chain or deployment, 6 a file older than the installed mirror. A refused import changes nothing."""
+chain or deployment, 6 a file older than the installed mirror, 7 a file whose fingerprint is not the
+one given. A refused import changes nothing."""
 
 from __future__ import annotations
 
@@ -33,8 +34,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     mirror_verbs.add_parser(
         "export", help="write the mirror (caught up first if the chain answers)"
     ).add_argument("file", type=Path)
-    mirror_verbs.add_parser("import", help="check a mirror file and install it").add_argument(
-        "file", type=Path
+    importing = mirror_verbs.add_parser("import", help="check a mirror file and install it")
+    importing.add_argument("file", type=Path)
+    importing.add_argument(
+        "--fingerprint", help="the fingerprint `mirror export` printed, read out by its operator"
     )
     args = parser.parse_args(argv)
     try:
@@ -44,8 +47,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"officer {args.name!r} created; token (shown once, keep it secret):\n{token}")
             return 0
         if args.verb == "mirror":
-            carry = export_mirror if args.mirror_verb == "export" else import_mirror
-            print(carry(settings, args.file))
+            if args.mirror_verb == "export":
+                print(export_mirror(settings, args.file))
+            else:
+                print(import_mirror(settings, args.file, expected_fingerprint=args.fingerprint))
             return 0
         import uvicorn
 

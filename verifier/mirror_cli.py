@@ -9,13 +9,19 @@ time its exporter last confirmed the chain, not the time of the import (README: 
 
 from __future__ import annotations
 
+import hashlib
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 from nansen.chain.connection import connect
 from nansen.chain.deployment import check_deployment, load_deployment
-from nansen.chain.errors import SnapshotDamagedError, SnapshotError, SnapshotOlderError
+from nansen.chain.errors import (
+    SnapshotDamagedError,
+    SnapshotError,
+    SnapshotFingerprintError,
+    SnapshotOlderError,
+)
 from nansen.chain.mirror import ChainMirror, MirrorState
 from nansen.chain.mirror_snapshot import decode_snapshot, parse_snapshot, write_private, write_snapshot
 from nansen.errors import ChainError
@@ -23,6 +29,7 @@ from verifier.mirror_share import SharedMirrorFiles
 from verifier.settings import VerifierSettings
 
 RPC_TIMEOUT_SECONDS = 10.0
+FINGERPRINT_HEX = 20
 
 
 def export_mirror(settings: VerifierSettings, target: Path) -> str:
@@ -59,10 +66,40 @@ def export_mirror(settings: VerifierSettings, target: Path) -> str:
         )
     written = mirror.state()
     size = write_snapshot(target, written, deployment)
-    return "\n".join([*notes, f"wrote {target} ({size} bytes): {describe(written, settings)}"])
+    said = f"wrote {target} ({size} bytes): {describe(written, settings)}"
+    return "\n".join(
+        [*notes, said, f"fingerprint: {fingerprint(target.read_bytes())} (read it out to the importer)"]
+    )
 
 
-def import_mirror(settings: VerifierSettings, source: Path, *, now: float | None = None) -> str:
+def fingerprint(data: bytes) -> str:
+    """The first 80 bits of the file's SHA-256, in groups of four: short enough to read out over a
+    phone, long enough that nobody can make another valid file that has it."""
+    digest = hashlib.sha256(data).hexdigest()[:FINGERPRINT_HEX]
+    return " ".join(digest[i : i + 4] for i in range(0, FINGERPRINT_HEX, 4))
+
+
+def _check_fingerprint(data: bytes, expected: str, source: Path) -> None:
+    wanted = "".join(expected.split()).lower()
+    actual = fingerprint(data)
+    if len(wanted) < FINGERPRINT_HEX or not hashlib.sha256(data).hexdigest().startswith(wanted):
+        raise SnapshotFingerprintError(
+            f"{source}: fingerprint {actual}, expected {expected!r}",
+            user_message=(
+                f"The mirror file {source} has the fingerprint {actual}, not the one given ({expected}; "
+                f"at least {FINGERPRINT_HEX} hex digits). It is not the file that was exported, or the "
+                "fingerprint was misread. Nothing was changed."
+            ),
+        )
+
+
+def import_mirror(
+    settings: VerifierSettings,
+    source: Path,
+    *,
+    expected_fingerprint: str | None = None,
+    now: float | None = None,
+) -> str:
     """Checks ``source`` and installs it as the instance's snapshot; refusals change nothing."""
     deployment = load_deployment(settings.deployments_dir, settings.chain_id)
     try:
@@ -73,6 +110,8 @@ def import_mirror(settings: VerifierSettings, source: Path, *, now: float | None
             user_message=f"Cannot read the mirror file {source} ({exc.strerror or type(exc).__name__}).",
         ) from exc
     state = decode_snapshot(data, deployment, name=str(source))
+    if expected_fingerprint is not None:
+        _check_fingerprint(data, expected_fingerprint, source)
     now = time.time() if now is None else now
     if (
         state.synced_at > now + settings.clock_skew_seconds
@@ -99,7 +138,8 @@ def import_mirror(settings: VerifierSettings, source: Path, *, now: float | None
             ),
         )
     write_private(target, data)  # byte for byte: the exporter's checksum stays checkable
-    return f"installed {source} as {target}: {describe(state, settings)}"
+    checked = "its fingerprint matches" if expected_fingerprint else f"fingerprint {fingerprint(data)}"
+    return f"installed {source} as {target} ({checked}): {describe(state, settings)}"
 
 
 def describe(state: MirrorState, settings: VerifierSettings) -> str:

@@ -11,7 +11,8 @@
     │   ├── SnapshotDamagedError      truncated, checksum mismatch, not a snapshot
     │   ├── SnapshotVersionError      written by a newer release (a future format version)
     │   ├── SnapshotMismatchError     for another chain or deployment
-    │   └── SnapshotOlderError        older than the mirror already installed
+    │   ├── SnapshotOlderError        older than the mirror already installed
+    │   └── SnapshotFingerprintError  not the file whose fingerprint the exporter read out
     ├── WrongChainError           the endpoint serves another chain id than the settings name
     ├── DeploymentError           deployments/<chainId>.json missing or malformed, or no code/impostor code
     ├── ContractRevertedError     a call or transaction reverted with a named custom error
@@ -102,6 +103,10 @@ class SnapshotMismatchError(SnapshotError):
 
 class SnapshotOlderError(SnapshotError):
     exit_code = 6
+
+
+class SnapshotFingerprintError(SnapshotError):
+    exit_code = 7
 
 
 class WrongChainError(ChainError):

@@ -74,9 +74,11 @@ def test_an_exported_mirror_verifies_at_a_post_without_a_link(
     code, said = run(capsys, "mirror", "export", str(carried))
     assert code == 0 and f"wrote {carried}" in said and "within the staleness bound" in said
 
+    read_out = said.rsplit("fingerprint: ", 1)[1].split(" (")[0]  # what the exporter reads out by phone
+
     offline = post(root, "border", f"http://127.0.0.1:{devchain.free_port()}", monkeypatch)
-    code, said = run(capsys, "mirror", "import", str(carried))
-    assert code == 0 and "installed" in said
+    code, said = run(capsys, "mirror", "import", str(carried), "--fingerprint", read_out.upper())
+    assert code == 0 and "installed" in said and "its fingerprint matches" in said
     assert offline.mirror_snapshot.read_bytes() == carried.read_bytes()
     synced_at = decode_snapshot(carried.read_bytes(), issuer.deployment).synced_at
 
@@ -145,6 +147,9 @@ def test_a_file_that_cannot_be_trusted_is_refused_and_changes_nothing(
             True,
         ), (name, said)
         assert "Traceback" not in said and border.mirror_snapshot.read_bytes() == installed
+    code, said = run(capsys, "mirror", "import", str(early), "--fingerprint", "0000 0000 0000 0000 0000")
+    assert code == 7 and "not the file that was exported" in said
+    assert border.mirror_snapshot.read_bytes() == installed
     code, said = run(capsys, "mirror", "import", str(root / "absent.snapshot"))
     assert code == 3 and "Cannot read the mirror file" in said
     assert sorted(p.name for p in border.mirror_snapshot.parent.glob("mirror-*")) == [
@@ -162,3 +167,32 @@ def test_export_without_chain_or_snapshot_says_so(
     code, said = run(capsys, "mirror", "export", str(root / "none.snapshot"))
     assert code == 1 and "Cannot reach the blockchain node" in said
     assert not (root / "none.snapshot").exists()
+
+
+@pytest.mark.parametrize("spoiled", ["truncated", "foreign"])
+def test_a_verifier_whose_snapshot_is_spoiled_rebuilds_from_the_chain(
+    world: tuple[devchain.DevChain, ChainIssuer, Path],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+    spoiled: str,
+) -> None:
+    chain, issuer, root = world
+    settings = post(root, f"spoiled-{spoiled}", chain.rpc_url, monkeypatch)
+    assert run(capsys, "mirror", "export", str(settings.mirror_snapshot))[0] == 0
+    whole = settings.mirror_snapshot.read_bytes()
+    state = decode_snapshot(whole, issuer.deployment)
+    if spoiled == "truncated":
+        settings.mirror_snapshot.write_bytes(whole[: len(whole) // 2])
+    else:  # a snapshot of another deployment that says it is fresh: never used
+        other = replace(issuer.deployment, credential_registry="0x" + "cd" * 20)
+        settings.mirror_snapshot.write_bytes(encode_snapshot(state, other))
+    ((_, issued),) = issuer.issue(1)
+    headers = {"Authorization": f"Bearer {OfficerDirectory(settings.officers_file).add('Officer')}"}
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        assert client.get("/health").json()["status"] == "ok"
+        _, result = present_online(client, headers, issued=issued.compact, holder_key=issuer.holder)
+        assert result["verdict"] == "valid", result
+    assert "the mirror snapshot is not used" in caplog.text
+    rebuilt = decode_snapshot(settings.mirror_snapshot.read_bytes(), issuer.deployment)  # rewritten whole
+    assert rebuilt.block >= state.block
