@@ -9,6 +9,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from nansen.chain.mirror_snapshot import snapshot_path
+
 
 def _default_state_dir() -> Path:
     # short-lived wallet requests and results (with the disclosed claims) belong in memory:
@@ -34,9 +36,12 @@ class VerifierSettings(BaseSettings):
     # a credential whose root the mirror has not seen is "unknown" until the mirror's confirmed
     # chain is this far past the root's claimed anchoring time (README: Configuration)
     anchor_grace_seconds: int = Field(default=600, ge=0, le=86_400)
-    log_range_blocks: int = Field(
-        default=10_000, ge=1, le=1_000_000
-    )  # public RPC nodes often cap eth_getLogs
+    # the first eth_getLogs range; ranges double while answers are small, up to the max, and are
+    # narrowed when a node refuses them (public nodes often cap eth_getLogs)
+    log_range_blocks: int = Field(default=10_000, ge=1, le=1_000_000)
+    max_log_range_blocks: int = Field(default=1_000_000, ge=1, le=100_000_000)
+    # the workers' shared mirror snapshot is rewritten at most this often while the records change
+    snapshot_interval_seconds: float = Field(default=2.0, ge=0, le=3600)
     request_ttl_seconds: int = Field(default=300, gt=0)
     result_ttl_seconds: int = Field(default=120, gt=0)
     max_body_bytes: int = Field(default=64 * 1024, gt=1024)
@@ -85,6 +90,10 @@ class VerifierSettings(BaseSettings):
     @property
     def offline_challenges_dir(self) -> Path:
         return self.state_dir / f"nansen-verifier-{self.instance}-offline-challenges"
+
+    @property
+    def mirror_snapshot(self) -> Path:
+        return snapshot_path(self.data_dir, self.instance)
 
     @property
     def officers_file(self) -> Path:

@@ -49,9 +49,9 @@ def post_response(
     if response is not None:
         if state_param is not None or vp_token is not None or error is not None:
             return _error(400, "invalid_request", "Send the encrypted response alone.")
+        if stored.state != "pending" or stored.expires_at < time.time():  # not even decrypted
+            return _error(400, "invalid_request", "This request was already answered or has expired.")
         if private_jwk is None:
-            if stored.state != "pending" or stored.expires_at < time.time():
-                return _error(400, "invalid_request", "This request was already answered or has expired.")
             return _error(400, "invalid_request", "This request did not ask for an encrypted response.")
         try:  # a response that does not open leaves the request as it was: the wallet may retry
             inner = open_response(private_jwk, response)
