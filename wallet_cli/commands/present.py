@@ -125,7 +125,11 @@ def present(
     paths = [tuple(p) for p in query.claims]
     stored = _pick(wallet, query.vct_values, paths, credential_id)
     who = urlsplit(request.response_uri).hostname or request.response_uri
-    ctx.say(_("{who} asks to see: {claims}").format(who=who, claims=", ".join(".".join(p) for p in paths)))
+    from wallet_cli.display_metadata import claim_for_consent
+    from wallet_cli.i18n import language
+
+    named = ", ".join(claim_for_consent(stored.record, p, language()) for p in paths)
+    ctx.say(_("{who} asks to see: {claims}").format(who=who, claims=named))
     if request.purpose:
         ctx.say(_("Reason given: {purpose}").format(purpose=request.purpose))
     _warn_if_linkable(ctx, stored)
