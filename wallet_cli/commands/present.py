@@ -129,7 +129,11 @@ def present(
         raise
     who = resolved.who
     _say_verifier(ctx, resolved)
-    ctx.say(_("{who} asks to see: {claims}").format(who=who, claims=", ".join(".".join(p) for p in paths)))
+    from wallet_cli.display_metadata import claim_for_consent
+    from wallet_cli.i18n import language
+
+    named = ", ".join(claim_for_consent(stored.record, p, language()) for p in paths)
+    ctx.say(_("{who} asks to see: {claims}").format(who=who, claims=named))
     if request.purpose:
         ctx.say(_("Reason given: {purpose}").format(purpose=request.purpose))
     _warn_if_linkable(ctx, stored)
