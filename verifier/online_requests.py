@@ -10,6 +10,7 @@ from enum import StrEnum
 from nansen.openid4vp.dcql import build_query, parse_query
 from nansen.openid4vp.request import new_request
 from verifier.deps import ServiceState
+from verifier.request_objects import by_reference_link, prepare_signed_request
 from verifier.store import StoredRequest
 
 CREDENTIAL_QUERY_ID = "credential"
@@ -39,16 +40,20 @@ def create_online_request(
         dcql_query=query,
         purpose=purpose,
     )
+    signer = state.request_signer
     stored = state.store.add_request(
         request_id=request_id,
         kind="online",
         nonce=nonce,
-        audience=request.audience,
+        audience=request.audience if signer is None else signer.client_id,
         query=query.to_json(),
         purpose=purpose,
         ttl=state.settings.request_ttl_seconds,
     )
-    return stored, request.to_uri()
+    if signer is None:
+        return stored, request.to_uri()
+    prepare_signed_request(state, request_id, stored.expires_at)
+    return stored, by_reference_link(state, signer, request_id)
 
 
 def online_request(state: ServiceState, request_id: str) -> tuple[StoredRequest, str] | None:
@@ -56,6 +61,8 @@ def online_request(state: ServiceState, request_id: str) -> tuple[StoredRequest,
     stored = state.store.get_request(request_id)
     if stored is None or stored.kind != "online":
         return None
+    if state.request_signer is not None:
+        return stored, by_reference_link(state, state.request_signer, request_id)
     request = new_request(
         response_uri=_response_uri(state, request_id),
         nonce=stored.nonce,
