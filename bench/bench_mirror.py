@@ -33,30 +33,24 @@ from bench.report import emit
 
 BENCH = "mirror"
 SCALES = {"region": RegionParams(), "small": RegionParams(issuers=10)}
-TODAY_RANGE = 10_000  # NANSEN_VERIFIER_LOG_RANGE_BLOCKS' default
-PUBLIC_RANGE = 2_000  # what an operator sets it to behind a public node
-EMPTY_SPAN = 6_000  # empty blocks mined on top to measure what span costs
+EMPTY_SPAN = 4_000  # empty blocks mined on top to measure what span costs (anvil mines ~100/s here)
 
 
 class Probe:
     """A verifier process (bench/mirror_probe.py) holding one mirror, behind its own relay."""
 
-    def __init__(self, relay: Relay, deployment: dict[str, Any], range_blocks: int) -> None:
+    def __init__(self, relay: Relay, deployment: dict[str, Any], snapshot: Path | None = None) -> None:
         self.relay = relay
-        self.range_blocks = range_blocks
+        command = [sys.executable, str(ROOT / "bench" / "mirror_probe.py"), relay.url, json.dumps(deployment)]
+        started = time.perf_counter()
         self._process = subprocess.Popen(
-            [
-                sys.executable,
-                str(ROOT / "bench" / "mirror_probe.py"),
-                relay.url,
-                json.dumps(deployment),
-                str(range_blocks),
-            ],
+            [*command, *([str(snapshot)] if snapshot else [])],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
         )
         self.started = self._answer()
+        self.started["wall_seconds"] = time.perf_counter() - started
 
     def _answer(self) -> dict[str, Any]:
         assert self._process.stdout is not None
@@ -66,14 +60,17 @@ class Probe:
         answer: dict[str, Any] = json.loads(line)
         return answer
 
+    def command(self, line: str) -> dict[str, Any]:
+        assert self._process.stdin is not None
+        self._process.stdin.write(line + "\n")
+        self._process.stdin.flush()
+        return self._answer()
+
     def sync(self, policy: Policy) -> dict[str, Any]:
         """One sync through ``policy``, with what crossed the wire."""
-        assert self._process.stdin is not None
         self.relay.policy = policy
         before = self.relay.counts.snapshot()
-        self._process.stdin.write("sync\n")
-        self._process.stdin.flush()
-        answer = self._answer()
+        answer = self.command("sync")
         after = self.relay.counts.snapshot()
         answer.update({key: after[key] - before[key] for key in after})
         self.relay.policy = Policy()
@@ -121,19 +118,22 @@ def main() -> None:
                 "s",
                 note="anvil reading the cached chain",
             )
-            run(node, params, manifest)
+            run(node, params, manifest, Path(tmp))
 
 
-def run(node: Node, params: RegionParams, manifest: dict[str, Any]) -> None:
+def run(node: Node, params: RegionParams, manifest: dict[str, Any], tmp: Path) -> None:
     deployment = manifest["deployment"]
     events = sum(manifest["events"].values())
-    with Relay(node.rpc_url) as relay_today, Relay(node.rpc_url) as relay_public:
-        today = Probe(relay_today, deployment, TODAY_RANGE)
-        public = Probe(relay_public, deployment, PUBLIC_RANGE)
+    snapshot = tmp / "mirror.snapshot"
+    with Relay(node.rpc_url) as relay_shaped, Relay(node.rpc_url) as relay_capped:
+        shaped = Probe(relay_shaped, deployment)
+        capped: Probe | None = None
         try:
-            cold = today.sync(Policy())
-            report_cold_sync(cold, today.started, events, manifest["head"])
-            public.sync(Policy())
+            cold = shaped.sync(Policy())
+            report_cold_sync(cold, shaped.started, events, manifest["head"])
+            written = shaped.command(f"snapshot {snapshot}")
+            capped = Probe(relay_capped, deployment, snapshot)
+            report_snapshot(written, capped.started, capped.sync(Policy()))
             first_day = params.days
             for days in (1, 30):
                 plan = activity_plan(params, first_day, days, seed=days)
@@ -141,15 +141,47 @@ def run(node: Node, params: RegionParams, manifest: dict[str, Any]) -> None:
                 for day in sorted(plan.days):
                     writer.run_day(day, plan.days[day])
                 first_day += days
-                report_catch_up(days, today.sync(Policy(shape=Shape())), "shaped", today.range_blocks)
-                capped = public.sync(Policy(cap=Cap()))
-                report_catch_up(days, capped, "capped", public.range_blocks)
-                if "error" in capped:
-                    public.sync(Policy())  # to the head over the local link, for what follows
-            report_span(node, params, today, public)
+                report_catch_up(days, shaped.sync(Policy(shape=Shape())), "shaped")
+                answer = capped.sync(Policy(cap=Cap()))
+                report_catch_up(days, answer, "capped")
+                if "error" in answer:
+                    capped.sync(Policy())  # to the head over the local link, for what follows
+            report_span(node, params, shaped, capped)
         finally:
-            today.close()
-            public.close()
+            shaped.close()
+            if capped is not None:
+                capped.close()
+
+
+def report_snapshot(written: dict[str, Any], started: dict[str, Any], first_sync: dict[str, Any]) -> None:
+    emit(BENCH, "snapshot_write", written["seconds"], "s", bytes=written["bytes"])
+    emit(
+        BENCH,
+        "snapshot_load",
+        started["load_seconds"],
+        "s",
+        note="read, checked against the deployment and restored: the mirror's part of a cold start",
+    )
+    emit(
+        BENCH,
+        "cold_start_from_snapshot",
+        started["wall_seconds"],
+        "s",
+        target="<= 2",
+        load_seconds=round(started["load_seconds"], 3),
+        python_start_to_ready_s=round(started["since_start_seconds"], 3),
+        rss_mb=round(started["rss_mb"], 1),
+        note="a new process from exec to a ready mirror: interpreter and imports (web3) are most of it",
+    )
+    emit(
+        BENCH,
+        "first_sync_after_snapshot",
+        first_sync["seconds"],
+        "s",
+        events=first_sync.get("events"),
+        requests=first_sync["requests"],
+        note="the snapshot's block hash checked against the chain, nothing new to read",
+    )
 
 
 def report_cold_sync(cold: dict[str, Any], started: dict[str, Any], events: int, blocks: int) -> None:
@@ -181,12 +213,12 @@ def report_cold_sync(cold: dict[str, Any], started: dict[str, Any], events: int,
     )
 
 
-def report_catch_up(days: int, answer: dict[str, Any], link: str, range_blocks: int) -> None:
+def report_catch_up(days: int, answer: dict[str, Any], link: str) -> None:
     extra = {
         "requests": answer["requests"],
+        "calls": answer["calls"],
         "bytes_received": answer["bytes_down"],
         "bytes_sent": answer["bytes_up"],
-        "range_blocks": range_blocks,
     }
     if "error" in answer:
         emit(
@@ -204,47 +236,56 @@ def report_catch_up(days: int, answer: dict[str, Any], link: str, range_blocks: 
     )
 
 
-def report_span(node: Node, params: RegionParams, today: Probe, public: Probe) -> None:
-    """Seconds per range of empty blocks, over the shaped link and locally, and what 79 million blocks
-    (and 30 days' 1.3 million) would add in ranges of each mirror's size."""
-    costs: dict[str, float] = {}
-    for link, policy in (("shaped", Policy(shape=Shape())), ("local", Policy())):
-        mined = time.monotonic()
-        node.call("anvil_mine", [hex(EMPTY_SPAN), hex(BLOCK_SECONDS)])
-        mining = time.monotonic() - mined
-        answer = public.sync(policy)
-        ranges = -(-EMPTY_SPAN // public.range_blocks)
-        costs[link] = answer["seconds"] / ranges
+def report_span(node: Node, params: RegionParams, shaped: Probe, capped: Probe) -> None:
+    """What empty blocks cost: EMPTY_SPAN of them mined on top, read over the shaped link and through
+    the capped node; then what the real span would add, by the requests each needs."""
+    mined = time.monotonic()
+    node.call("anvil_mine", [hex(EMPTY_SPAN), hex(BLOCK_SECONDS)])
+    mining = time.monotonic() - mined
+    month, real_span = 30 * DAY // BLOCK_SECONDS, params.real_span_blocks
+    for link, probe, policy in (
+        ("shaped", shaped, Policy(shape=Shape())),
+        ("capped", capped, Policy(cap=Cap())),
+    ):
+        answer = probe.sync(policy)
+        per_request = answer["seconds"] / max(1, answer["requests"])
         emit(
             BENCH,
-            f"empty_range_sync_{link}",
-            costs[link],
-            "s/range",
+            f"empty_span_sync_{link}",
+            answer["seconds"],
+            "s",
             blocks=EMPTY_SPAN,
-            ranges=ranges,
             requests=answer["requests"],
+            calls=answer["calls"],
             bytes_received=answer["bytes_down"],
             anvil_mining_s=round(mining, 1),
         )
-        today.sync(Policy())
-    real_span, month = params.real_span_blocks, 30 * DAY // BLOCK_SECONDS
-    for range_blocks in (TODAY_RANGE, PUBLIC_RANGE):
-        emit(
-            BENCH,
-            f"span_extrapolated_cold_sync_extra_local_range_{range_blocks}",
-            real_span / range_blocks * costs["local"],
-            "s",
-            span_blocks=real_span,
-            assumes="a range's cost is the same on a longer chain (anvil scans block numbers in memory)",
-        )
-        emit(
-            BENCH,
-            f"span_extrapolated_catch_up_30d_extra_shaped_range_{range_blocks}",
-            month / range_blocks * costs["shaped"],
-            "s",
-            span_blocks=month,
-            assumes="ranges fetched one after another, each an empty answer over the shaped link",
-        )
+        for name, span in (("30d", month), ("5y", real_span)):
+            requests = span / Cap().max_blocks if link == "capped" else widening_requests(span)
+            emit(
+                BENCH,
+                f"span_extrapolated_{name}_{link}_extra",
+                requests * per_request,
+                "s",
+                span_blocks=span,
+                requests=round(requests),
+                per_request_s=round(per_request, 3),
+                assumes=(
+                    "empty ranges of the node's 2,000-block limit, one after another"
+                    if link == "capped"
+                    else "empty ranges widening from 10,000 to the mirror's 1,000,000 blocks"
+                ),
+            )
+
+
+def widening_requests(span: int, start: int = 10_000, ceiling: int = 1_000_000) -> int:
+    """Requests a mirror that doubles an empty range from ``start`` up to ``ceiling`` needs for ``span``."""
+    requests, size = 0, start
+    while span > 0:
+        span -= size
+        requests += 1
+        size = min(ceiling, size * 2)
+    return requests
 
 
 if __name__ == "__main__":
