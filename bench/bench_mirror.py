@@ -27,12 +27,14 @@ from bench.region.generate import deployment_of, region_chain
 from bench.region.node import Node, anvil
 from bench.region.params import BLOCK_SECONDS, DAY, RegionParams
 from bench.region.plan import activity_plan
+from bench.region.verification import compare_verification
 from bench.region.writer import RegionWriter
 from bench.relays import Cap, Policy, Relay, Shape
 from bench.report import emit
 
 BENCH = "mirror"
 SCALES = {"region": RegionParams(), "small": RegionParams(issuers=10)}
+VERIFY_SECONDS = 6.0
 EMPTY_SPAN = 4_000  # empty blocks mined on top to measure what span costs (anvil mines ~100/s here)
 
 
@@ -146,6 +148,10 @@ def run(node: Node, params: RegionParams, manifest: dict[str, Any], tmp: Path) -
                 report_catch_up(days, answer, "capped")
                 if "error" in answer:
                     capped.sync(Policy())  # to the head over the local link, for what follows
+            rates = compare_verification(
+                node, params, manifest, snapshot, day=first_day, seconds=VERIFY_SECONDS
+            )
+            report_verification(rates)
             report_span(node, params, shaped, capped)
         finally:
             shaped.close()
@@ -233,6 +239,20 @@ def report_catch_up(days: int, answer: dict[str, Any], link: str) -> None:
     target = {"target": "<= 60"} if (days, link) == (30, "shaped") else {}
     emit(
         BENCH, f"catch_up_{days}d_{link}", answer["seconds"], "s", events=answer["events"], **target, **extra
+    )
+
+
+def report_verification(rates: dict[str, float]) -> None:
+    emit(
+        BENCH,
+        "verify_presentations_per_second_region_mirror",
+        rates["region"],
+        "1/s",
+        demo_mirror=round(rates["demo"], 1),
+        note="one core, in process, the same presentation against each mirror in turns",
+    )
+    emit(
+        BENCH, "verify_rate_region_vs_demo_mirror", rates["region"] / rates["demo"], "ratio", target=">= 0.9"
     )
 
 

@@ -52,7 +52,7 @@ def _generate(params: RegionParams, directory: Path) -> tuple[Path, dict[str, An
     plan = build_plan(params)
     directory.mkdir(parents=True, exist_ok=True)
     with anvil(directory, start_time=params.start_time) as node:
-        deployment = _deploy(node, params)
+        deployment = deploy_on(node, params)
         node.call("evm_setAutomine", [False])
         writer = RegionWriter(node, params, deployment)
         writer.fund(list(range(params.issuers)))
@@ -87,7 +87,9 @@ def _generate(params: RegionParams, directory: Path) -> tuple[Path, dict[str, An
     return state, manifest
 
 
-def _deploy(node: Node, params: RegionParams) -> Deployment:
+def deploy_on(node: Node, params: RegionParams) -> Deployment:
+    """The registries, deployed by the governance account as its first transaction: the same
+    addresses on every chain built from the same seed."""
     node.call("anvil_setTime", [params.start_time + 60])
     governance = account(params, GOVERNANCE)
     node.call("anvil_setBalance", [governance.address, hex(10**24)])
