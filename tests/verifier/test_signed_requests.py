@@ -129,6 +129,8 @@ def test_post_binds_the_wallet_nonce_and_the_wallets_issuer(signed: tuple[Desk, 
     for form, why in (
         ({"wallet_metadata": "not json"}, "not JSON"),
         ({"wallet_metadata": "[1, 2]"}, "JSON object"),
+        ({"wallet_metadata": "[" * 15_000}, "not JSON"),  # deeper than any parser should recurse
+        ({"wallet_metadata": '{"issuer": 1, "issuer": 2}'}, "not JSON"),
         ({"wallet_nonce": "has spaces in it"}, "printable ASCII"),
         ({"wallet_nonce": "x" * 201}, "wallet_nonce"),
     ):
