@@ -1,18 +1,18 @@
-"""present: answer an OpenID4VP request (direct_post), or build an offline presentation as a QR."""
+"""present: answer an OpenID4VP request (direct_post or direct_post.jwt), or build an offline
+presentation as a QR."""
 
 from __future__ import annotations
 
-import contextlib
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import typer
 
 from wallet_cli.context import Context
 from wallet_cli.errors import ExitCode, WalletError
 from wallet_cli.i18n import _
+from wallet_cli.presentation_request import ResolvedRequest
 from wallet_cli.qr_input import text_or_qr
 from wallet_cli.store.wallet import StoredCredential, Wallet
 
@@ -95,6 +95,7 @@ def present(
     credential_id: str | None,
     out: Path | None,
     credential_type: str | None = None,
+    trust_anchors: Path | None = None,
 ) -> None:
     if offline:
         _present_offline(
@@ -111,20 +112,23 @@ def present(
         raise WalletError(
             _("Give the verifier's request link or QR image, or use --offline."), ExitCode.USAGE
         )
-    from nansen.errors import NansenError
-    from nansen.openid4vp.request import parse_request_uri, vp_token_form
+    from wallet_cli import presentation_response as answer
+    from wallet_cli.presentation_request import resolve
 
-    try:
-        request = parse_request_uri(text_or_qr(request_text))
-    except NansenError as exc:
-        raise WalletError(
-            _("This request cannot be used: {reason}").format(reason=exc.user_message), ExitCode.USAGE
-        ) from None
+    resolved = resolve(text_or_qr(request_text), anchors_dir=_anchors_dir(ctx, trust_anchors))
+    request = resolved.request
+    _check_formats(resolved)
+    answer.check_encryption(resolved)
     query = request.dcql_query.credentials[0]
     wallet = ctx.open_wallet()
     paths = [tuple(p) for p in query.claims]
-    stored = _pick(wallet, query.vct_values, paths, credential_id)
-    who = urlsplit(request.response_uri).hostname or request.response_uri
+    try:
+        stored = _pick(wallet, query.vct_values, paths, credential_id)
+    except WalletError:
+        answer.tell_error(resolved, "access_denied")  # section 8.5: no credential fits
+        raise
+    who = resolved.who
+    _say_verifier(ctx, resolved)
     from wallet_cli.display_metadata import claim_for_consent
     from wallet_cli.i18n import language
 
@@ -133,43 +137,59 @@ def present(
     if request.purpose:
         ctx.say(_("Reason given: {purpose}").format(purpose=request.purpose))
     _warn_if_linkable(ctx, stored)
-    presentation = _build(wallet, stored, paths, audience=request.audience, nonce=request.nonce)
-    if not yes and not typer.confirm(_("Share only these with them?")):
-        _tell_declined(request.response_uri, request.state)
-        raise WalletError(_("Nothing was shared."), ExitCode.DECLINED)
-    import httpx
-
     try:
-        response = httpx.post(
-            request.response_uri, data=vp_token_form(request, {query.id: presentation}), timeout=20
-        )
-    except (httpx.HTTPError, httpx.InvalidURL):  # InvalidURL is not an HTTPError
-        raise WalletError(
-            _(
-                "Cannot reach the verifier. If the officer can scan your screen, use: "
-                "nansen-wallet present --offline --nonce N --audience A"
-            ),
-            ExitCode.UNREACHABLE,
-        ) from None
-    if response.status_code != 200:
-        raise WalletError(
-            _("The verifier did not accept the answer. Ask the officer for a new request."),
-            ExitCode.VERIFICATION_FAILED,
-        )
+        presentation = _build(wallet, stored, paths, audience=request.audience, nonce=request.nonce)
+    except WalletError:
+        answer.tell_error(resolved, "access_denied")  # it lacks a claim, or cannot be presented
+        raise
+    if not yes and not typer.confirm(_("Share only these with them?")):
+        answer.tell_error(resolved, "access_denied")  # nothing else is sent (section 8.5)
+        raise WalletError(_("Nothing was shared."), ExitCode.DECLINED)
+    answer.send_presentations(ctx, resolved, {query.id: presentation})
     wallet.record_event(
         {"event": "shared", "to": who, "claims": [".".join(p) for p in paths], "credential": stored.id}
     )
     ctx.say(_("Shared with {who}.").format(who=who))
 
 
-def _tell_declined(response_uri: str, state: str) -> None:
-    """Tells the verifier the holder said no (OpenID4VP 1.0 section 8.5, access_denied), so the
-    officer sees it at once instead of waiting for the request to expire. Nothing else is sent;
-    if the verifier cannot be reached the holder's answer is the same."""
-    import httpx
+def _anchors_dir(ctx: Context, option: Path | None) -> Path:
+    """--trust-anchors, else NANSEN_WALLET_TRUST_ANCHORS_DIR, else trust-anchors in the wallet folder."""
+    return option or ctx.settings.trust_anchors_dir or ctx.data_dir / "trust-anchors"
 
-    with contextlib.suppress(httpx.HTTPError, httpx.InvalidURL):
-        httpx.post(response_uri, data={"error": "access_denied", "state": state}, timeout=5)
+
+def _say_verifier(ctx: Context, resolved: ResolvedRequest) -> None:
+    if resolved.signed:
+        ctx.say(
+            _(
+                "Verified verifier: {name} ({client_id}); its certificate leads to one of your trust anchors."
+            ).format(name=resolved.verified_name or "?", client_id=resolved.request.client_id)
+        )
+    else:
+        ctx.say(
+            _("Not verified: {who}. The request is not signed, so anyone could have made it.").format(
+                who=resolved.who
+            )
+        )
+
+
+def _check_formats(resolved: ResolvedRequest) -> None:
+    """The verifier must accept dc+sd-jwt with ES256 (its vp_formats_supported), else it is told."""
+    from nansen.openid4vp.client_metadata import FormatsNotSupportedError, check_formats, client_metadata
+    from wallet_cli.presentation_response import tell_error
+
+    try:
+        check_formats(client_metadata(resolved.parameters))
+    except FormatsNotSupportedError:
+        tell_error(resolved, "vp_formats_not_supported")
+        raise WalletError(
+            [
+                _("The verifier does not accept the kind of credential this wallet holds (SD-JWT, ES256)."),
+                _("Nothing was shared. The verifier was told: {error}.").format(
+                    error="vp_formats_not_supported"
+                ),
+            ],
+            ExitCode.VERIFICATION_FAILED,
+        ) from None
 
 
 def _present_offline(
