@@ -92,7 +92,9 @@ def link(**parameters: str) -> str:
 def test_a_signed_request_by_value_is_answered_and_the_follow_up_address_shown(holder: Any) -> None:
     with issuer_double() as verifier:
         verifier.answers["/cb"] = (200, b'{"redirect_uri": "https://verifier.example/cb#response_code=x1"}')
-        result = run(holder, link(request=request_object(verifier)))
+        # the link's own parameters beside a request object are ignored (§5.10.1, RFC 9101 §5)
+        ignored = {"response_uri": verifier.url + "/elsewhere", "nonce": "other", "state": "other"}
+        result = run(holder, link(request=request_object(verifier), **ignored))
         [(path, body)] = verifier.received
     assert result.exit_code == 0, result.output
     assert "Verified verifier: Border Agency (x509_hash:" in result.output
