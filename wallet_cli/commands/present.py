@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 import typer
 
+from nansen.openid4vp.dcql_paths import path_text
 from wallet_cli.context import Context
 from wallet_cli.errors import ExitCode, WalletError
 from wallet_cli.i18n import _
@@ -90,27 +91,42 @@ def present(
     try:
         request = parse_request_uri(text_or_qr(request_text))
     except NansenError as exc:
+        _refuse(exc)
         raise WalletError(
             _("This request cannot be used: {reason}").format(reason=exc.user_message), ExitCode.USAGE
         ) from None
-    query = request.dcql_query.credentials[0]
     wallet = ctx.open_wallet()
-    paths = [tuple(p) for p in query.claims]
-    stored = _pick(wallet, query.vct_values, paths, credential_id)
+    from wallet_cli.dcql_answer import answer_plan, consent_lines, presentations
+
+    chosen = answer_plan(wallet, request, prefer=credential_id)
     who = urlsplit(request.response_uri).hostname or request.response_uri
-    ctx.say(_("{who} asks to see: {claims}").format(who=who, claims=", ".join(".".join(p) for p in paths)))
+    answers = list(chosen.required)
+    if answers:
+        ctx.say(_("{who} asks to see:").format(who=who))
+        for line in consent_lines(wallet, answers):
+            ctx.say(line)
     if request.purpose:
         ctx.say(_("Reason given: {purpose}").format(purpose=request.purpose))
-    presentation = _build(wallet, stored, paths, audience=request.audience, nonce=request.nonce)
-    if not yes and not typer.confirm(_("Share only these with them?")):
+    for entry in request.transaction_data:
+        ctx.say(_("They ask you to accept this statement: {text}").format(text=entry.text))
+    if answers and not yes and not typer.confirm(_("Share only these with them?")):
         _tell_declined(request.response_uri, request.state)
         raise WalletError(_("Nothing was shared."), ExitCode.DECLINED)
+    if chosen.optional:
+        # optional credential sets (section 6.4.2): only with the holder's own yes, never by --yes
+        ctx.say(_("{who} would also like to see, if you agree:").format(who=who))
+        for line in consent_lines(wallet, chosen.optional):
+            ctx.say(line)
+        if not yes and typer.confirm(_("Share these too?"), default=False):
+            answers.extend(chosen.optional)
+    if not answers:
+        _tell_declined(request.response_uri, request.state)
+        raise WalletError(_("Nothing was shared."), ExitCode.DECLINED)
+    token = presentations(wallet, answers, request)
     import httpx
 
     try:
-        response = httpx.post(
-            request.response_uri, data=vp_token_form(request, {query.id: presentation}), timeout=20
-        )
+        response = httpx.post(request.response_uri, data=vp_token_form(request, token), timeout=20)
     except (httpx.HTTPError, httpx.InvalidURL):  # InvalidURL is not an HTTPError
         raise WalletError(
             _(
@@ -124,10 +140,28 @@ def present(
             _("The verifier did not accept the answer. Ask the officer for a new request."),
             ExitCode.VERIFICATION_FAILED,
         )
-    wallet.record_event(
-        {"event": "shared", "to": who, "claims": [".".join(p) for p in paths], "credential": stored.id}
-    )
+    for answer in answers:
+        for match in answer.matches:
+            shared = [path_text(p) for p in match.disclose]
+            wallet.record_event(
+                {"event": "shared", "to": who, "claims": shared, "credential": match.credential.id}
+            )
     ctx.say(_("Shared with {who}.").format(who=who))
+
+
+def _refuse(exc: Exception) -> None:
+    """A request refused for its transaction data is answered with invalid_transaction_data
+    (OpenID4VP 1.0 sections 5.1, 8.5) when it named where to answer; nothing else is sent."""
+    response_uri, state = getattr(exc, "response_uri", None), getattr(exc, "state", None)
+    if (
+        isinstance(response_uri, str)
+        and isinstance(state, str)
+        and getattr(exc, "error", "") == "invalid_transaction_data"
+    ):
+        import httpx
+
+        with contextlib.suppress(httpx.HTTPError, httpx.InvalidURL):
+            httpx.post(response_uri, data={"error": "invalid_transaction_data", "state": state}, timeout=5)
 
 
 def _tell_declined(response_uri: str, state: str) -> None:
