@@ -38,7 +38,7 @@ log = logging.getLogger("nansen.issuer")
 def create_app(settings: IssuerSettings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = make_engine(settings.database)
+        engine = make_engine(settings.database, busy_timeout_seconds=settings.database_busy_timeout_seconds)
         migrate(engine)
         sessions = session_factory(engine)
         signing_key = load_signing_key(

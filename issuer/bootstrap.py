@@ -15,7 +15,7 @@ from nansen.errors import ConfigurationError
 
 def bootstrap_admin(settings: IssuerSettings, name: str) -> str:
     """Creates the first administrator and returns its token (shown once, stored hashed)."""
-    engine = make_engine(settings.database)
+    engine = make_engine(settings.database, busy_timeout_seconds=settings.database_busy_timeout_seconds)
     try:
         migrate(engine)
         with session_factory(engine)() as session:

@@ -26,7 +26,7 @@ def _account_to_ourselves(settings: IssuerSettings) -> Iterator[None]:
     from issuer.db import make_engine
     from issuer.lease import lease_for
 
-    engine = make_engine(settings.database)
+    engine = make_engine(settings.database, busy_timeout_seconds=settings.database_busy_timeout_seconds)
     lease = lease_for(engine)
     try:
         try:

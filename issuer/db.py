@@ -16,11 +16,16 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 _MIGRATION_LOCK = 0x4E414E53454E + 1  # beside the anchoring lease's key (issuer/lease.py)
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, busy_timeout_seconds: float = 30.0) -> Engine:
+    """``busy_timeout_seconds``: how long a writer waits for SQLite's lock before the request is
+    answered 503 with Retry-After (issuer/problems.py) instead of waiting on."""
     if url.startswith("sqlite:///"):
         _private_sqlite_files(Path(url.removeprefix("sqlite:///")))
         engine = create_engine(
-            url, connect_args={"timeout": 30, "check_same_thread": False}, pool_size=20, max_overflow=20
+            url,
+            connect_args={"timeout": busy_timeout_seconds, "check_same_thread": False},
+            pool_size=20,
+            max_overflow=20,
         )
 
         @event.listens_for(engine, "connect")

@@ -22,7 +22,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from issuer.deps import IssuerState
-from issuer.problems import refusal
+from issuer.problems import DATABASE_UNAVAILABLE, busy, log, refusal
 from issuer.wallet_answers import access_token_from, credential_answer, nonce_answer, token_answer
 from nansen.asgi_limits import replay
 from nansen.errors import NansenError
@@ -55,6 +55,9 @@ class WalletFastPath:
                 answer = await _plain_answer(path, scope, body, state)
             except NansenError as exc:  # a refusal from the core, answered as its exception handler does
                 answer = refusal(exc)
+            except DATABASE_UNAVAILABLE as exc:  # as issuer.problems' handler answers it
+                log.warning("database unavailable (%s) on %s", type(exc).__name__, path)
+                answer = busy(path)
         if answer is None:
             read: Message = {"type": "http.request", "body": body, "more_body": False}
             await self.app(scope, replay([read], receive), send)

@@ -7,6 +7,7 @@ from nansen.openapi import Answers, json_body, media, oauth_error, problem
 _SIGN_IN: Answers = {
     401: problem("Not signed in, or the staff token is not valid."),
     429: problem("Too many failed sign-ins (issuer/throttle.py); try again after Retry-After seconds."),
+    503: problem("The database is busy or unreachable: nothing changed; retry after Retry-After seconds."),
 }
 _PENDING = media(
     "application/json",
@@ -21,6 +22,7 @@ _WALLET: Answers = {
     400: oauth_error("The request is refused (OpenID4VCI error code in `error`)."),
     401: oauth_error("The access token is missing, unknown or expired (`invalid_token`)."),
     422: None,  # wallets get OAuth error objects (400), never a validation problem
+    503: oauth_error("`temporarily_unavailable`: the database is busy; retry after Retry-After seconds."),
 }
 BY_TAG: dict[str, Answers] = {
     "offers": _SIGN_IN,
@@ -31,7 +33,7 @@ ANSWERS: dict[str, Answers] = {
     "GET /.well-known/jwt-vc-issuer": {503: problem("The chain's key history has not been read yet.")},
     "GET /type-metadata/{type_id}": {404: problem("No credential type of that name.")},
     "GET /.well-known/vct/{type_id}": {404: problem("No credential type of that name.")},
-    "POST /token": {400: _WALLET[400], 422: None},
+    "POST /token": {400: _WALLET[400], 422: None, 503: _WALLET[503]},
     "POST /credential": {**_WALLET, 202: _PENDING},
     "POST /deferred_credential": {**_WALLET, 202: _PENDING},
     "POST /offers": {404: problem("No credential type of that name.")},

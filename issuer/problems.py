@@ -10,6 +10,8 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from issuer.services.errors import InvalidClaims, StaffActionRefused
@@ -20,6 +22,8 @@ log = logging.getLogger("nansen.issuer")
 # the console's error pages (translated there: issuer/web)
 GO_BACK = "Check the address, or go back to the start."
 TRY_AGAIN = "Something went wrong on the issuer. Please try again."
+BUSY = "The issuer is busy. Please try again in a moment."
+BUSY_RETRY_AFTER_SECONDS = 2
 WALLET_PATHS = ("/token", "/nonce", "/credential", "/deferred_credential")
 
 
@@ -40,6 +44,21 @@ def refusal(exc: NansenError) -> JSONResponse:
         headers.update(exc.headers)  # e.g. a DPoP challenge and nonce (issuer.dpop)
         return JSONResponse(exc.body(), status_code=exc.status, headers=headers)
     return problem(400, "Request refused", exc.user_message, reason=getattr(exc, "reason", "invalid"))
+
+
+DATABASE_UNAVAILABLE = (OperationalError, PoolTimeoutError)
+"""SQLite's write lock held past the busy timeout, or the database unreachable: a passing state of
+the server, not a fault of the request; its transaction was rolled back, so a retry is safe."""
+
+
+def busy(path: str) -> JSONResponse:
+    """The answer while the database is unavailable: 503 with Retry-After. The error's own text holds
+    the SQL statement and its parameters, so it is neither logged nor shown."""
+    headers = {"Retry-After": str(BUSY_RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
+    if path in WALLET_PATHS:  # OAuth's code for a passing overload (RFC 6749 §4.1.2.1)
+        body = {"error": "temporarily_unavailable", "error_description": BUSY}
+        return JSONResponse(body, status_code=503, headers=headers)
+    return problem(503, "Service unavailable", BUSY, headers=headers)
 
 
 def _console_error_page(request: Request) -> Callable[[Request, int, str, str], Response] | None:
@@ -83,6 +102,17 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(NansenError)
     async def core_error(request: Request, exc: NansenError) -> JSONResponse:
         return refusal(exc)
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(PoolTimeoutError)
+    async def database_busy(request: Request, exc: Exception) -> Response:
+        log.warning("database unavailable (%s) on %s", type(exc).__name__, request.url.path)
+        answer = busy(request.url.path)
+        if console_page := _console_error_page(request):
+            page = console_page(request, 503, "Busy", BUSY)
+            page.headers.update({"Retry-After": answer.headers["retry-after"]})
+            return page
+        return answer
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:

@@ -21,6 +21,8 @@ class IssuerSettings(BaseSettings):
     display_name: str = Field(default="Nansen demo NGO", min_length=1, max_length=200)  # shown in wallets
     data_dir: Path = Path(".data/issuer")
     database_url: str = ""  # default: SQLite in data_dir
+    # a request that waits this long for SQLite's write lock is answered 503 + Retry-After
+    database_busy_timeout_seconds: float = Field(default=30.0, gt=0, le=600)
     rpc_url: str = "http://127.0.0.1:8545"
     chain_id: int = 31337
     deployments_dir: Path = Path("deployments")

@@ -1,4 +1,4 @@
-"""Errors of the key and JWS layer.
+"""Errors of the key, JWS and JWE layer.
 
 ::
 
@@ -13,11 +13,14 @@
     │   ├── UnsupportedKeyError     reason "key_unsupported"
     │   └── WrongPassphraseError    reason "wrong_passphrase"
     ├── DidJwkError                 reason "did_invalid"
-    └── JwsError                    reason "jws_malformed"
-        ├── AlgorithmNotAllowedError   reason "alg_not_allowed"
-        ├── CritNotUnderstoodError     reason "crit_unsupported"
-        ├── ForbiddenHeaderError       reason "header_forbidden"
-        └── SignatureInvalidError      reason "signature_invalid"
+    ├── JwsError                    reason "jws_malformed"
+    │   ├── AlgorithmNotAllowedError   reason "alg_not_allowed"
+    │   ├── CritNotUnderstoodError     reason "crit_unsupported"
+    │   ├── ForbiddenHeaderError       reason "header_forbidden"
+    │   └── SignatureInvalidError      reason "signature_invalid"
+    └── JweError                    reason "jwe_malformed"
+        ├── JweAlgorithmError          reason "jwe_alg_not_allowed"
+        └── JweDecryptionError         reason "jwe_decryption_failed"
 
 Each class carries a stable ``reason`` code: logs and API problem details key on it, never on the message.
 """
@@ -117,3 +120,21 @@ class SignatureInvalidError(JwsError):
     """The JWS signature does not verify with the given key."""
 
     reason = "signature_invalid"
+
+
+class JweError(CryptoError):
+    """A compact JWE is malformed."""
+
+    reason = "jwe_malformed"
+
+
+class JweAlgorithmError(JweError):
+    """The JWE ``alg``, ``enc`` or ``zip`` is not one we accept (only ECDH-ES with AES-GCM)."""
+
+    reason = "jwe_alg_not_allowed"
+
+
+class JweDecryptionError(JweError):
+    """The JWE does not decrypt with this key: another recipient's, or damaged in transit."""
+
+    reason = "jwe_decryption_failed"
