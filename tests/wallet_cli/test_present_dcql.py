@@ -36,7 +36,7 @@ def world() -> World:
 @pytest.fixture()
 def wallet(tmp_path: Path, world: World) -> Path:
     """An identity credential (id "ident...") and a work permit (id "permit...")."""
-    identity, permit = world.issue(2)
+    (identity,), (permit,) = world.issue(1), world.issue(1, status_index=9, vct=PERMIT)
     opened = Wallet.create(
         tmp_path / "w", PASS["NANSEN_WALLET_PASSPHRASE"], dict(private_key_to_jwk(world.holder_key))
     )
