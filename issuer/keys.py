@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import base64
-import itertools
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from pathlib import Path
 
-from cryptography import x509
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec
 from eth_account.signers.local import LocalAccount
 
 from nansen.chain.keystore import load_account
 from nansen.crypto.b64 import b64url_decode
+from nansen.crypto.certificates import own_certificate_chain, x5c_values
 from nansen.crypto.keys import (
     PrivateKey,
     encrypt_private_key,
@@ -66,34 +60,16 @@ def load_chain_account(path: Path, passphrase: str) -> LocalAccount:
 
 
 def with_certificate_chain(key: SigningKey, path: Path) -> SigningKey:
-    """The key with the certificate chain in ``path`` (PEM: the key's certificate first, then any
-    intermediates, not the trust anchor, as HAIP asks), for the credentials' ``x5c`` header. Refused
-    unless the first certificate is for this very key, each is issued by the next, and all are in
-    their validity period: a chain a verifier would refuse is a configuration error."""
+    """The key with the certificate chain in ``path`` (PEM), for the credentials' ``x5c`` header;
+    checked as ``nansen.crypto.certificates.own_certificate_chain`` says."""
     try:
-        chain = x509.load_pem_x509_certificates(path.read_bytes())
-    except (OSError, ValueError) as exc:
+        pem = path.read_bytes()
+    except OSError as exc:
         raise ConfigurationError(f"certificate chain {path} did not load: {exc}") from exc
-    leaf_key = chain[0].public_key()
-    ours = key.key.public_key().raw()
-    if not isinstance(leaf_key, ec.EllipticCurvePublicKey) or _raw_point(leaf_key) != ours:
-        raise ConfigurationError(
-            f"the first certificate in {path} is not for the signing key {key.kid} "
-            "(after rotate-key, install a certificate for the new key)"
-        )
-    now = datetime.now(UTC)
-    for certificate, issuer in itertools.pairwise(chain):
-        try:
-            certificate.verify_directly_issued_by(issuer)
-        except (ValueError, TypeError, InvalidSignature) as exc:
-            raise ConfigurationError(f"the certificates in {path} are not a chain: {exc}") from exc
-    for certificate in chain:
-        if not certificate.not_valid_before_utc <= now < certificate.not_valid_after_utc:
-            raise ConfigurationError(f"a certificate in {path} is outside its validity period")
-    der = tuple(base64.b64encode(c.public_bytes(serialization.Encoding.DER)).decode() for c in chain)
-    return replace(key, x5c=der)
-
-
-def _raw_point(public: ec.EllipticCurvePublicKey) -> bytes:
-    numbers = public.public_numbers()
-    return numbers.x.to_bytes(32, "big") + numbers.y.to_bytes(32, "big")
+    chain = own_certificate_chain(
+        pem,
+        key.key.public_key(),
+        source=str(path),
+        hint=" (after rotate-key, install a certificate for the new key)",
+    )
+    return replace(key, x5c=x5c_values(chain))

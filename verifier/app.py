@@ -21,7 +21,8 @@ from verifier.fast_path import VerifierApp
 from verifier.metrics import LatencyMiddleware, VerifierMetrics
 from verifier.officers import OfficerDirectory
 from verifier.offline_challenges import OfflineChallenges
-from verifier.routes import health, offline, requests, wallet
+from verifier.request_signing import load_request_signer
+from verifier.routes import health, offline, request_objects, requests, wallet
 from verifier.settings import VerifierSettings
 from verifier.store import StateStore
 
@@ -42,6 +43,7 @@ def create_app(settings: VerifierSettings, *, trust: TrustSource | None = None) 
             anchor_grace=settings.anchor_grace_seconds,
         )
         # built before the link starts, so a bad officers file or state dir fails start-up cleanly
+        request_signer = load_request_signer(settings)  # a key or chain no wallet would take: stop
         officers = OfficerDirectory(settings.officers_file)
         store = StateStore(settings.state_db)
         offline_challenges = OfflineChallenges(settings.offline_challenges_dir)
@@ -65,6 +67,7 @@ def create_app(settings: VerifierSettings, *, trust: TrustSource | None = None) 
                 offline_challenges=offline_challenges,
                 officers=officers,
                 metrics=VerifierMetrics(),
+                request_signer=request_signer,
             )
             app.state.console = web.open_console(settings)
             yield
@@ -84,7 +87,7 @@ def create_app(settings: VerifierSettings, *, trust: TrustSource | None = None) 
     )
     problems.install(app)
     openapi.install(app, answers=verifier_openapi.ANSWERS, by_tag=verifier_openapi.BY_TAG)
-    for module in (requests, wallet, offline, health):
+    for module in (requests, wallet, request_objects, offline, health):
         app.include_router(module.router)
     web.install(app)
 

@@ -7,123 +7,39 @@ link's ``problem`` and retried on the next tick. Until those checks have passed 
 so nothing is trusted and every verification is "unknown". After any failure the chain id and the
 contracts are checked again before the mirror reads from the node, so a node that comes back serving
 another chain, or a reset chain without our contracts, is never mirrored.
+
+A mirror snapshot of the instance (written by an earlier sync, or installed by `nansen-verifier
+mirror import`) is the exception: it was checked against the chain when it was made, so it is
+loaded at start without the chain, matched against the deployment file, and trusted as fresh as its
+last sync says; the first sync then checks that its block is still the chain's.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
-from nansen.chain.connection import connect
+from nansen.chain.connection import Connection, connect
 from nansen.chain.deployment import Deployment, check_deployment, load_deployment
-from nansen.chain.errors import (
-    DeploymentError,
-    LogQueryRefusedError,
-    RpcRefusedError,
-    RpcUnavailableError,
-    WrongChainError,
-)
-from nansen.chain.mirror import ChainMirror, Freshness
+from nansen.chain.errors import DeploymentError, SnapshotError
+from nansen.chain.mirror import MAX_LOG_RANGE_BLOCKS, ChainMirror, Freshness, MirrorState
 from nansen.credential.result import ChainFreshness, Check, CheckName, Outcome, VerificationResult, verdict_of
-from nansen.credential.trust import TrustSource
 from nansen.credential.verification import CredentialVerifier, VerificationPolicy
-from nansen.errors import NansenError
+from nansen.errors import ConfigurationError, NansenError
+from verifier.chain_problems import CONNECTING, ChainProblem, problem_of
+from verifier.mirror_share import SharedMirrorFiles
 from verifier.settings import VerifierSettings
+from verifier.trust_link import PresentationVerifier, StaticLink, TrustLink
+
+__all__ = ["ChainLink", "StaticLink", "TrustLink"]  # the routes' view of a link, defined beside it
 
 log = logging.getLogger("nansen.verifier")
 
 RPC_TIMEOUT_SECONDS = 5.0
+FOLLOW_SECONDS = 0.2  # how often a worker that does not sync looks for the leader's files
 HEAD_STALL_SECONDS = 30.0  # no new block for this long while confirmations hold some back: warn
 NEVER_SYNCED = Freshness(block_number=0, block_time=0, synced_at=0.0, age=float("inf"))
-
-
-class PresentationVerifier(Protocol):
-    def verify_presentation(self, unverified: str, *, audience: str, nonce: str) -> VerificationResult: ...
-
-
-@dataclass(frozen=True)
-class ChainProblem:
-    reason: str  # a stable code, e.g. "chain_unreachable"
-    detail: str  # for officers and operators; names no URL or address (/health is public)
-
-
-CONNECTING = ChainProblem("chain_connecting", "The verifier is connecting to the blockchain node.")
-_PROBLEMS: tuple[tuple[type[NansenError], ChainProblem], ...] = (
-    (
-        RpcUnavailableError,
-        ChainProblem(
-            "chain_unreachable",
-            "The blockchain node does not answer. The verifier keeps retrying and catches up by itself.",
-        ),
-    ),
-    (
-        WrongChainError,
-        ChainProblem(
-            "wrong_chain",
-            "The blockchain node serves another chain than the configured one; nothing from it is trusted.",
-        ),
-    ),
-    (
-        DeploymentError,
-        ChainProblem(
-            "deployment_invalid",
-            "The registry deployment is missing, or its contracts could not be confirmed on the chain; "
-            "nothing is trusted until they are.",
-        ),
-    ),
-)
-CHAIN_ERROR = ChainProblem(
-    "chain_error", "Reading the registry from the blockchain failed. The verifier keeps retrying."
-)
-
-
-def problem_of(exc: Exception) -> ChainProblem:
-    if isinstance(exc, LogQueryRefusedError):  # names the range, not the node's words (untrusted)
-        return ChainProblem(
-            "log_query_refused",
-            f"The blockchain node refused the event log query for blocks {exc.from_block}-{exc.to_block} "
-            f"({exc.to_block - exc.from_block + 1} blocks). If it caps the range, lower "
-            "NANSEN_VERIFIER_LOG_RANGE_BLOCKS. The verifier keeps retrying.",
-        )
-    if isinstance(exc, RpcRefusedError):
-        return ChainProblem(
-            "chain_refused",
-            "The blockchain node refused a request the verifier needs; the verifier's log says which.",
-        )
-    return next((problem for kind, problem in _PROBLEMS if isinstance(exc, kind)), CHAIN_ERROR)
-
-
-class TrustLink(Protocol):
-    """What the routes need: a verifier, how fresh its chain view is, and what is wrong, if anything."""
-
-    @property
-    def verifier(self) -> PresentationVerifier: ...
-
-    def freshness(self) -> Freshness: ...
-
-    def problem(self) -> ChainProblem | None: ...
-
-    def warning(self) -> str | None: ...
-
-
-class StaticLink:
-    """A trust source handed in by the caller (tests): no thread, no chain problem of its own."""
-
-    def __init__(self, trust: TrustSource, *, policy: VerificationPolicy) -> None:
-        self._trust = trust
-        self.verifier = CredentialVerifier(trust, policy=policy)
-
-    def freshness(self) -> Freshness:
-        return self._trust.freshness()
-
-    def problem(self) -> ChainProblem | None:
-        return None
-
-    def warning(self) -> str | None:
-        return None
 
 
 class _Unchecked:
@@ -148,7 +64,11 @@ class _Unchecked:
 
 
 class ChainLink:
-    """Connects, checks and mirrors the registry in a daemon thread; reads never touch the chain."""
+    """Connects, checks and mirrors the registry in a daemon thread; reads never touch the chain.
+
+    With ``share`` (the instance's files in DATA_DIR, verifier.mirror_share) the mirror starts from
+    the instance's snapshot, and only the worker holding the instance's sync lock syncs from the
+    chain; the others follow its snapshot and heartbeat."""
 
     def __init__(
         self,
@@ -160,16 +80,19 @@ class ChainLink:
         confirmations: int = 0,
         interval: float = 1.0,
         log_range_blocks: int = 10_000,
+        max_log_range_blocks: int = MAX_LOG_RANGE_BLOCKS,
         head_stall_seconds: float = HEAD_STALL_SECONDS,
+        share: SharedMirrorFiles | None = None,
     ) -> None:
         self._rpc_url = rpc_url
         self._chain_id = chain_id
         self._deployments_dir = deployments_dir
         self._policy = policy
         self._confirmations = confirmations
-        self._log_range_blocks = log_range_blocks
+        self._log_ranges = (log_range_blocks, max_log_range_blocks)
         self._head_stall_seconds = head_stall_seconds
         self._interval = interval
+        self._share = share
         self._mirror: ChainMirror | None = None
         self._deployment: Deployment | None = None
         self._verifier: PresentationVerifier = _Unchecked(self)
@@ -189,12 +112,21 @@ class ChainLink:
             confirmations=settings.confirmations,
             interval=settings.sync_interval_seconds,
             log_range_blocks=settings.log_range_blocks,
+            max_log_range_blocks=settings.max_log_range_blocks,
+            share=SharedMirrorFiles(
+                settings.data_dir, settings.instance, snapshot_interval=settings.snapshot_interval_seconds
+            ),
         )
 
     # -- reads: no RPC -----------------------------------------------------------------------
     @property
     def verifier(self) -> PresentationVerifier:
         return self._verifier
+
+    @property
+    def leading(self) -> bool:
+        """True in the process that syncs from the chain (always, without shared files)."""
+        return self._share is None or self._share.leading
 
     def freshness(self) -> Freshness:
         mirror = self._mirror
@@ -234,6 +166,15 @@ class ChainLink:
     def stop(self, timeout: float = RPC_TIMEOUT_SECONDS + 1) -> None:
         self._stop.set()
         self._thread.join(timeout)
+        share, mirror = self._share, self._mirror
+        if share is not None and share.leading and not self._thread.is_alive():
+            try:
+                if mirror is not None:
+                    share.save(mirror, force=True)  # the next start catches up from here
+            except (OSError, NansenError) as exc:
+                log.warning("chain link: the mirror snapshot was not written at shutdown: %s", exc)
+            finally:
+                share.release()
 
     def wait_first_attempt(self, timeout: float) -> bool:
         """True once the first connect-check-sync attempt has finished, whatever its outcome."""
@@ -242,23 +183,111 @@ class ChainLink:
     def _run(self) -> None:
         while not self._stop.is_set():
             self._tick()
-            self._stop.wait(self._interval)
+            self._stop.wait(self._interval if self.leading else min(self._interval, FOLLOW_SECONDS))
 
     def _tick(self) -> None:
-        """One tick: check the node and the deployment when needed, then sync the mirror."""
+        """One tick: the leader checks the node and the deployment when needed and syncs the
+        mirror; a follower takes what the leader wrote."""
+        ready = True
         try:
-            if self._needs_check:
-                self._check()
-            assert self._mirror is not None  # _check built it or raised
-            self._mirror.sync()
+            share, leading = self._leadership()
+            if share is not None and not leading:
+                ready = self._follow(share)  # start-up waits for the leader's first sync, as for its own
+            else:
+                self._sync(share)
         except Exception as exc:  # a malformed node answer must not end the thread
             self._fail(exc)
-        else:
-            if self._problem is not None:
-                log.info("chain link: synced to block %d", self._mirror.freshness().block_number)
-            self._problem = None
-        finally:
+        if ready:
             self._attempted.set()
+
+    def _leadership(self) -> tuple[SharedMirrorFiles | None, bool]:
+        """The instance's files and whether this process syncs; no files (sync alone, keep nothing)
+        where DATA_DIR cannot hold them."""
+        share = self._share
+        if share is None:
+            return None, True
+        try:
+            return share, share.lead()
+        except (OSError, ConfigurationError) as exc:
+            log.warning("chain link: no shared mirror files (%s); this worker syncs alone", exc)
+            self._share = None
+            return None, True
+
+    def _sync(self, share: SharedMirrorFiles | None) -> None:
+        if share is not None:
+            self._take_snapshot(share)
+        if self._needs_check:
+            self._check()
+        assert self._mirror is not None  # _check built it or raised
+        self._mirror.sync()
+        if share is not None:
+            self._publish(share, self._mirror)
+        if self._problem is not None:
+            log.info("chain link: synced to block %d", self._mirror.freshness().block_number)
+        self._problem = None
+
+    def _publish(self, share: SharedMirrorFiles, mirror: ChainMirror) -> None:
+        """The snapshot (when due) and the heartbeat; a full disk is logged, the sync still counts."""
+        try:
+            if share.save(mirror):
+                log.debug("chain link: mirror snapshot written at block %d", mirror.freshness().block_number)
+            share.beat(mirror, None, None)
+        except OSError as exc:
+            log.warning("chain link: the mirror snapshot or heartbeat was not written: %s", exc)
+
+    def _take_snapshot(self, share: SharedMirrorFiles) -> None:
+        """The leader starts from the instance's snapshot, and takes one installed meanwhile
+        (`nansen-verifier mirror import`) if it is further along than its own mirror."""
+        if self._mirror is not None and not share.changed():
+            return
+        try:
+            deployment = load_deployment(self._deployments_dir, self._chain_id)
+            state = share.load(deployment)
+        except (SnapshotError, DeploymentError) as exc:
+            log.warning("chain link: the mirror snapshot is not used (%s); syncing from the chain", exc)
+            return
+        if state is None or (
+            self._mirror is not None and state.block <= self._mirror.freshness().block_number
+        ):
+            return
+        self._adopt(deployment, state)
+        log.info("chain link: mirror snapshot loaded at block %d", state.block)
+
+    def _adopt(self, deployment: Deployment, state: MirrorState) -> None:
+        if self._mirror is None or deployment != self._deployment:
+            self._mirror, self._deployment = self._new_mirror(None, deployment), deployment
+            self._verifier = CredentialVerifier(self._mirror, policy=self._policy)
+        self._mirror.restore(state)
+
+    def _new_mirror(self, conn: Connection | None, deployment: Deployment) -> ChainMirror:
+        first, widest = self._log_ranges
+        return ChainMirror(
+            conn,
+            deployment,
+            confirmations=self._confirmations,
+            log_range_blocks=first,
+            max_log_range_blocks=widest,
+        )
+
+    def _follow(self, share: SharedMirrorFiles) -> bool:
+        """Takes the leader's snapshot and heartbeat; True once there was something to take."""
+        if self._mirror is None or share.changed():
+            try:
+                deployment = load_deployment(self._deployments_dir, self._chain_id)
+                state = share.load(deployment)
+            except SnapshotError as exc:  # the leader rewrites it; a half-copied import is refused
+                log.warning("chain link: the mirror snapshot is not used (%s)", exc)
+                state = None
+            if state is not None:
+                self._adopt(deployment, state)
+        beat = share.heartbeat()
+        if beat is not None and self._mirror is not None:
+            self._mirror.confirm(beat.state_id, beat.block, beat.block_hash, beat.block_time, beat.synced_at)
+        if beat is None or beat.reason is None:
+            self._problem = CONNECTING if self._mirror is None else None
+        else:
+            self._problem = ChainProblem(beat.reason, beat.detail or "")
+        return self._mirror is not None or beat is not None
 
     def _check(self) -> None:
         conn = connect(
@@ -269,16 +298,12 @@ class ChainLink:
         )
         deployment = load_deployment(self._deployments_dir, conn.chain_id)
         check_deployment(conn, deployment)
-        if deployment != self._deployment:
+        if self._mirror is None or deployment != self._deployment:
             # the first check, or a new deployment file: the old mirror's records are not this registry's
-            mirror = ChainMirror(
-                conn,
-                deployment,
-                confirmations=self._confirmations,
-                max_blocks_per_query=self._log_range_blocks,
-            )
-            self._mirror, self._deployment = mirror, deployment
-            self._verifier = CredentialVerifier(mirror, policy=self._policy)
+            self._mirror, self._deployment = self._new_mirror(conn, deployment), deployment
+            self._verifier = CredentialVerifier(self._mirror, policy=self._policy)
+        elif not self._mirror.connected:
+            self._mirror.attach(conn)  # restored from a snapshot: now it can catch up
         self._needs_check = False
 
     def _fail(self, exc: Exception) -> None:
@@ -290,3 +315,8 @@ class ChainLink:
             else:
                 log.error("chain link: unexpected %s; retrying", type(exc).__name__, exc_info=exc)
         self._problem = problem
+        if self._share is not None and self._share.leading and self._mirror is not None:
+            try:  # followers report the leader's problem; their freshness still comes from its last sync
+                self._share.beat(self._mirror, problem.reason, problem.detail)
+            except OSError as write_error:
+                log.warning("chain link: the sync heartbeat was not written: %s", write_error)

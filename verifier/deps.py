@@ -11,6 +11,7 @@ from verifier.chain_link import TrustLink
 from verifier.metrics import VerifierMetrics
 from verifier.officers import Officer, OfficerDirectory
 from verifier.offline_challenges import OfflineChallenges
+from verifier.request_signing import RequestSigner
 from verifier.settings import VerifierSettings
 from verifier.store import StateStore
 
@@ -23,6 +24,7 @@ class ServiceState:
     offline_challenges: OfflineChallenges
     officers: OfficerDirectory
     metrics: VerifierMetrics
+    request_signer: RequestSigner | None = None  # None: unsigned requests by value (redirect_uri:)
 
 
 async def get_state(request: Request) -> ServiceState:  # async: no thread hop for a lookup

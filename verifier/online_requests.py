@@ -12,6 +12,7 @@ from nansen.openid4vp.request import new_request
 from nansen.openid4vp.transaction_data import TransactionData
 from verifier.deps import ServiceState
 from verifier.officer_query import officer_query, pack, unpack
+from verifier.request_objects import by_reference_link, prepare_signed_request
 from verifier.store import StoredRequest
 
 
@@ -47,16 +48,20 @@ def create_online_request(
         purpose=purpose,
         transaction_data=transaction_data,
     )
+    signer = state.request_signer
     stored = state.store.add_request(
         request_id=request_id,
         kind="online",
         nonce=nonce,
-        audience=request.audience,
+        audience=request.audience if signer is None else signer.client_id,
         query=pack(query, transaction_data),
         purpose=purpose,
         ttl=state.settings.request_ttl_seconds,
     )
-    return stored, request.to_uri()
+    if signer is None:
+        return stored, request.to_uri()
+    prepare_signed_request(state, request_id, stored.expires_at)
+    return stored, by_reference_link(state, signer, request_id)
 
 
 def online_request(state: ServiceState, request_id: str) -> tuple[StoredRequest, str] | None:
@@ -64,6 +69,8 @@ def online_request(state: ServiceState, request_id: str) -> tuple[StoredRequest,
     stored = state.store.get_request(request_id)
     if stored is None or stored.kind != "online":
         return None
+    if state.request_signer is not None:
+        return stored, by_reference_link(state, state.request_signer, request_id)
     query, transaction_data = unpack(stored.query)
     request = new_request(
         response_uri=_response_uri(state, request_id),

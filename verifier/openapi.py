@@ -10,6 +10,11 @@ _PENDING = media(
     "No answer from the holder yet (long-poll again, up to `wait` seconds).",
     {"type": "object", "required": ["status"], "properties": {"status": {"type": "string"}}},
 )
+_REQUEST_OBJECT: Answers = {
+    200: media("application/oauth-authz-req+jwt", "The signed request object (RFC 9101)."),
+    404: oauth_error("No such request, or this verifier sends its requests by value."),
+    410: oauth_error("The request was already answered, or has expired."),
+}
 BY_TAG: dict[str, Answers] = {"officer": _SIGN_IN}
 ANSWERS: dict[str, Answers] = {
     "POST /requests": {
@@ -28,6 +33,12 @@ ANSWERS: dict[str, Answers] = {
         400: oauth_error("The response is refused (OAuth error code in `error`)."),
         404: oauth_error("No such presentation request."),
         422: None,  # wallets get OAuth error objects (400), never a validation problem
+    },
+    "GET /wallet/requests/{request_id}": _REQUEST_OBJECT,
+    "POST /wallet/requests/{request_id}": {
+        **_REQUEST_OBJECT,
+        400: oauth_error("wallet_metadata or wallet_nonce is refused (OAuth error code in `error`)."),
+        422: None,
     },
     "POST /offline/verifications": {
         400: problem("The audience does not match the challenge, or the presentation is refused."),

@@ -20,20 +20,22 @@ def problem(status: int, title: str, detail: str, **extra: object) -> JSONRespon
     return JSONResponse(body, status_code=status, media_type="application/problem+json")
 
 
+def oauth_error(status: int, error: str, description: str) -> JSONResponse:
+    """A wallet-facing refusal: an OAuth error object (RFC 6749 §5.2), never cached."""
+    return JSONResponse(
+        {"error": error, "error_description": description},
+        status_code=status,
+        headers={"Cache-Control": "no-store"},
+    )
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid_body(request: Request, exc: RequestValidationError) -> JSONResponse:
         fields = [".".join(str(p) for p in err.get("loc", ()) if p != "body") for err in exc.errors()]
         # the error text names fields only; never echo values (they may be personal data)
         if request.url.path.startswith(WALLET_PREFIX):  # wallets read OAuth error objects
-            return JSONResponse(
-                {
-                    "error": "invalid_request",
-                    "error_description": f"Invalid or missing fields: {', '.join(fields)}",
-                },
-                status_code=400,
-                headers={"Cache-Control": "no-store"},
-            )
+            return oauth_error(400, "invalid_request", f"Invalid or missing fields: {', '.join(fields)}")
         return problem(
             422, "Invalid request", f"Invalid or missing fields: {', '.join(fields)}", fields=fields
         )

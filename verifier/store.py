@@ -37,6 +37,11 @@ CREATE TABLE IF NOT EXISTS requests (
     expires_at REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS requests_expiry ON requests (expires_at);
+CREATE TABLE IF NOT EXISTS response_keys (
+    request_id TEXT PRIMARY KEY,
+    private_jwk TEXT NOT NULL,
+    expires_at REAL NOT NULL
+);
 CREATE TABLE IF NOT EXISTS results (
     request_id TEXT PRIMARY KEY,
     body TEXT NOT NULL,
@@ -138,6 +143,7 @@ class StateStore:
     def _purge(db: sqlite3.Connection, now: float) -> None:
         db.execute("DELETE FROM requests WHERE expires_at < ?", (now - 3600,))
         db.execute("DELETE FROM results WHERE expires_at < ?", (now,))
+        db.execute("DELETE FROM response_keys WHERE expires_at < ?", (now,))
 
     def get_request(self, request_id: str) -> StoredRequest | None:
         row = (
@@ -160,6 +166,29 @@ class StateStore:
                 (request_id, self._clock()),
             )
             return cursor.rowcount == 1
+
+    def add_response_key(self, request_id: str, private_jwk: dict[str, str], expires_at: float) -> None:
+        """The request's own key for its encrypted response (verifier.response_encryption)."""
+        with self._writing() as db:
+            db.execute(
+                "INSERT INTO response_keys VALUES (?, ?, ?)",
+                (request_id, json.dumps(private_jwk), expires_at),
+            )
+
+    def response_key(self, request_id: str) -> dict[str, str] | None:
+        row = (
+            self._connect()
+            .execute("SELECT private_jwk FROM response_keys WHERE request_id = ?", (request_id,))
+            .fetchone()
+        )
+        return None if row is None else dict(json.loads(row[0]))
+
+    def forget_response_key(self, request_id: str) -> None:
+        """Deleted once the response is in: what it encrypted can never be decrypted again."""
+        with self._writing() as db:
+            deleted = db.execute("DELETE FROM response_keys WHERE request_id = ?", (request_id,)).rowcount
+            if deleted:
+                db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the WAL's copy of the page too
 
     def has_result(self, request_id: str) -> bool:
         """Whether an unexpired result waits for this request (it is not read, so not deleted)."""

@@ -37,6 +37,25 @@ class Connection:
             raise RpcRefusedError(self.rpc_url, method, detail)
         return response["result"]
 
+    def rpc_batch(self, calls: list[tuple[str, list[Any]]]) -> list[Any]:
+        """Several requests in one JSON-RPC batch (one round trip), answers in call order; any
+        refusal, of the batch or of one call in it, raises RpcRefusedError."""
+        try:
+            responses = self.w3.provider.make_batch_request(calls)  # type: ignore[attr-defined]
+        except _TRANSPORT_ERRORS as exc:
+            raise RpcUnavailableError(
+                self.rpc_url, f"{type(exc).__name__}: {exc}", settings_prefix=self.settings_prefix
+            ) from exc
+        if not isinstance(responses, list) or len(responses) != len(calls):
+            detail = str(responses.get("error", responses)) if isinstance(responses, dict) else "no list"
+            raise RpcRefusedError(self.rpc_url, f"a batch of {len(calls)} requests", detail)
+        results = []
+        for (method, _), response in zip(calls, responses, strict=True):
+            if "error" in response or "result" not in response:
+                raise RpcRefusedError(self.rpc_url, method, str(response.get("error", "no result")))
+            results.append(response["result"])
+        return results
+
 
 def connect(
     rpc_url: str, *, expected_chain_id: int, timeout: float = 10.0, settings_prefix: str = "NANSEN_"

@@ -6,6 +6,13 @@
     ├── RpcUnavailableError       the RPC endpoint does not answer (within a bounded timeout)
     │   └── RpcRefusedError       it answers a request with an error
     │       └── LogQueryRefusedError   an eth_getLogs range it refuses (capped ranges)
+    ├── LogsRejectedError         the node's logs failed a check (order, range, canonical chain): not applied
+    ├── SnapshotError             a mirror snapshot file that cannot be used (nothing is changed)
+    │   ├── SnapshotDamagedError      truncated, checksum mismatch, not a snapshot
+    │   ├── SnapshotVersionError      written by a newer release (a future format version)
+    │   ├── SnapshotMismatchError     for another chain or deployment
+    │   ├── SnapshotOlderError        older than the mirror already installed
+    │   └── SnapshotFingerprintError  not the file whose fingerprint the exporter read out
     ├── WrongChainError           the endpoint serves another chain id than the settings name
     ├── DeploymentError           deployments/<chainId>.json missing or malformed, or no code/impostor code
     ├── ContractRevertedError     a call or transaction reverted with a named custom error
@@ -58,6 +65,48 @@ class LogQueryRefusedError(RpcRefusedError):
         super().__init__(rpc_url, f"eth_getLogs for blocks {from_block}-{to_block}", detail)
         self.from_block = from_block
         self.to_block = to_block
+
+
+class LogsRejectedError(ChainError):
+    """The node's answer to a log query failed a check; the mirror stays at its previous block."""
+
+    def __init__(self, from_block: int, to_block: int, check: str) -> None:
+        super().__init__(
+            f"event logs for blocks {from_block}-{to_block} rejected: {check}",
+            user_message=(
+                f"The blockchain node's event logs for blocks {from_block}-{to_block} failed a check "
+                f"({check}); nothing from them was used. The verifier keeps retrying."
+            ),
+        )
+        self.from_block = from_block
+        self.to_block = to_block
+        self.check = check
+
+
+class SnapshotError(ChainError):
+    """A mirror snapshot that cannot be used; ``exit_code`` is the CLI's for it."""
+
+    exit_code = 3
+
+
+class SnapshotDamagedError(SnapshotError):
+    exit_code = 3
+
+
+class SnapshotVersionError(SnapshotError):
+    exit_code = 4
+
+
+class SnapshotMismatchError(SnapshotError):
+    exit_code = 5
+
+
+class SnapshotOlderError(SnapshotError):
+    exit_code = 6
+
+
+class SnapshotFingerprintError(SnapshotError):
+    exit_code = 7
 
 
 class WrongChainError(ChainError):

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 class VerifierProcess:
-    def __init__(self, tmp: Path, issuer: IssuerSettings) -> None:
+    def __init__(self, tmp: Path, issuer: IssuerSettings, **extra_env: str) -> None:
         self.port = devchain.free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         data_dir = tmp / "verifier"
@@ -32,6 +32,7 @@ class VerifierProcess:
             "NANSEN_VERIFIER_DATA_DIR": str(data_dir),
             "NANSEN_VERIFIER_STATE_DIR": str(tmp / "verifier-state"),
             "NANSEN_VERIFIER_SYNC_INTERVAL_SECONDS": "0.3",
+            **extra_env,
         }
         (tmp / "verifier-state").mkdir(parents=True, exist_ok=True)
         data_dir.mkdir(parents=True, exist_ok=True)

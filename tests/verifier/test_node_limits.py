@@ -1,15 +1,10 @@
-"""Nodes that limit what the verifier can read: one that refuses wide event-log ranges is named in
-/health with the range and the setting to lower, and with confirmations on a node that stopped
-mining, /health warns that the last blocks are held back."""
+"""Nodes that limit what the verifier can read: one that caps event-log ranges is read in narrower
+ranges, one that refuses them outright or forges them is named in /health, and with confirmations
+on a node that stopped mining, /health warns that the last blocks are held back."""
 
 from __future__ import annotations
 
-import json
-import threading
-import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +12,7 @@ import pytest
 from chain_world import chain_issuer
 from fastapi.testclient import TestClient
 from presenting import eventually
+from rpc_relay import Forward, Message, refusal, rpc_relay, span_of
 
 from nansen.chain import devchain
 from nansen.chain.deployment import save_deployment
@@ -27,45 +23,6 @@ from verifier.settings import VerifierSettings
 
 pytestmark = pytest.mark.chain
 CAP = 10
-
-
-@contextmanager
-def capping_relay(upstream: str) -> Iterator[str]:
-    """A JSON-RPC relay that refuses eth_getLogs over more than CAP blocks, as many providers do."""
-
-    class Relay(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-            request = json.loads(body)
-            params = request.get("params") or [{}]
-            if request.get("method") == "eth_getLogs" and (
-                int(params[0]["toBlock"], 16) - int(params[0]["fromBlock"], 16) + 1 > CAP
-            ):
-                error = {"code": -32005, "message": f"query exceeds max block range {CAP}\x1b[31m"}
-                payload = json.dumps({"jsonrpc": "2.0", "id": request.get("id"), "error": error}).encode()
-            else:
-                forwarded = urllib.request.Request(
-                    upstream, data=body, headers={"Content-Type": "application/json"}, method="POST"
-                )
-                with urllib.request.urlopen(forwarded, timeout=30) as answer:
-                    payload = answer.read()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Relay)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture()
@@ -99,19 +56,48 @@ def health_of(tmp_path: Path, rpc_url: str, deployments: Path, **extra: Any) -> 
         )
 
 
-def test_a_refused_log_range_is_named_and_a_lower_range_syncs(
+def test_a_capped_log_range_is_narrowed_and_a_node_refusing_logs_is_named(
     chain: tuple[devchain.DevChain, Path], tmp_path: Path
 ) -> None:
     dev, deployments = chain
-    with capping_relay(dev.rpc_url) as relay:
-        refused = health_of(tmp_path, relay, deployments)
+
+    def capped(request: Message, forward: Forward) -> Message:
+        if request.get("method") == "eth_getLogs" and span_of(request) > CAP:
+            return refusal(request, f"query exceeds max block range {CAP}\x1b[31m")
+        return forward(request)
+
+    with rpc_relay(dev.rpc_url, capped) as relay:
+        synced = health_of(tmp_path, relay.url, deployments)  # 10,000 blocks asked, then CAP
+        assert synced["status"] == "ok" and synced["reason"] is None
+
+    def refusing(request: Message, forward: Forward) -> Message:
+        return refusal(request, "\x1b[31mno") if request.get("method") == "eth_getLogs" else forward(request)
+
+    with rpc_relay(dev.rpc_url, refusing) as relay:
+        refused = health_of(tmp_path / "again", relay.url, deployments)
         assert refused["status"] == "degraded" and refused["reason"] == "log_query_refused"
         assert "refused the event log query for blocks" in refused["detail"]
-        assert "lower NANSEN_VERIFIER_LOG_RANGE_BLOCKS" in refused["detail"]
+        assert "(a single block)" in refused["detail"]
         assert "does not answer" not in refused["detail"]
         assert "127.0.0.1" not in refused["detail"] and "\x1b" not in refused["detail"]  # no node words
-        synced = health_of(tmp_path, relay, deployments, log_range_blocks=CAP)
-        assert synced["status"] == "ok" and synced["reason"] is None
+
+
+def test_forged_logs_are_named_and_never_used(chain: tuple[devchain.DevChain, Path], tmp_path: Path) -> None:
+    dev, deployments = chain
+
+    def forged(request: Message, forward: Forward) -> Message:
+        answer = forward(request)
+        if request.get("method") == "eth_getLogs":
+            for log in answer.get("result") or []:
+                log["blockHash"] = "0x" + "ab" * 32
+        return answer
+
+    with rpc_relay(dev.rpc_url, forged) as relay:
+        rejected = health_of(tmp_path, relay.url, deployments)
+    assert rejected["status"] == "degraded" and rejected["reason"] == "logs_rejected"
+    assert (
+        "that is not on the chain" in rejected["detail"] and rejected["chain"]["synced_seconds_ago"] is None
+    )
 
 
 def test_confirmations_on_a_node_that_stopped_mining_are_warned_about(

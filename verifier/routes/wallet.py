@@ -1,20 +1,26 @@
-"""The wallet-facing response endpoint (direct_post). Public, addressed by an unguessable id."""
+"""The wallet-facing response endpoint (direct_post, direct_post.jwt). Public, addressed by an
+unguessable id."""
 
 from __future__ import annotations
 
 import logging
 import re
-from typing import Annotated
+import time
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form
 from fastapi.responses import JSONResponse
 
 from nansen.errors import NansenError
+from nansen.openid4vp.errors import PresentationProtocolError
 from nansen.openid4vp.request import parse_vp_token
 from verifier.deps import ServiceState, StateDep
 from verifier.officer_query import unpack
+from verifier.problems import oauth_error as _error
 from verifier.response_check import verify_response
+from verifier.response_encryption import MAX_RESPONSE_CHARS, open_response
 from verifier.service import outcome_without_presentation
+from verifier.store import StoredRequest
 
 router = APIRouter(prefix="/wallet", tags=["wallet"])
 log = logging.getLogger("nansen.verifier")
@@ -25,27 +31,53 @@ _ERROR_CODE = re.compile(r"[a-z0-9_]{1,64}")
 UNPARSEABLE = "signature:malformed"  # the presentation could not even be taken apart
 
 
-def _error(status: int, error: str, description: str) -> JSONResponse:
-    return JSONResponse(
-        {"error": error, "error_description": description},
-        status_code=status,
-        headers={"Cache-Control": "no-store"},
-    )
-
-
 @router.post("/responses/{request_id}")
 def post_response(
     request_id: str,
     state: StateDep,
-    state_param: Annotated[str, Form(alias="state", max_length=200)],
+    state_param: Annotated[str | None, Form(alias="state", max_length=200)] = None,
     vp_token: Annotated[str | None, Form(max_length=60_000)] = None,
     error: Annotated[str | None, Form(max_length=200)] = None,
     error_description: Annotated[str | None, Form(max_length=2_000)] = None,  # never kept or shown
+    response: Annotated[str | None, Form(max_length=MAX_RESPONSE_CHARS)] = None,
 ) -> JSONResponse:
-    """OpenID4VP 1.0 §8.2 (``direct_post``): a vp_token, or an Authorization Error Response (§8.5)."""
+    """OpenID4VP 1.0 §8.2 (``direct_post``): a vp_token, or an Authorization Error Response (§8.5);
+    §8.3.1 (``direct_post.jwt``): the same parameters inside the JWE ``response``."""
     stored = state.store.get_request(request_id)
     if stored is None or stored.kind != "online":
         return _error(404, "invalid_request", "This presentation request does not exist.")
+    private_jwk = state.store.response_key(request_id)
+    if response is not None:
+        if state_param is not None or vp_token is not None or error is not None:
+            return _error(400, "invalid_request", "Send the encrypted response alone.")
+        if private_jwk is None:
+            if stored.state != "pending" or stored.expires_at < time.time():
+                return _error(400, "invalid_request", "This request was already answered or has expired.")
+            return _error(400, "invalid_request", "This request did not ask for an encrypted response.")
+        try:  # a response that does not open leaves the request as it was: the wallet may retry
+            inner = open_response(private_jwk, response)
+        except PresentationProtocolError as exc:
+            return _error(400, "invalid_request", exc.user_message)
+        state_param, vp_token, error = _text(inner, "state"), inner.get("vp_token"), _text(inner, "error")
+    elif private_jwk is not None and vp_token is not None:
+        # §8.3.1: only an error may come unencrypted (a wallet that cannot encrypt says so)
+        return _error(400, "invalid_request", "This request asks for an encrypted response.")
+    return _answer(state, request_id, stored, state_param, vp_token, error)
+
+
+def _text(parameters: dict[str, Any], name: str) -> str | None:
+    value = parameters.get(name)
+    return value[:200] if isinstance(value, str) else None
+
+
+def _answer(
+    state: ServiceState,
+    request_id: str,
+    stored: StoredRequest,
+    state_param: str | None,
+    vp_token: str | dict[str, Any] | None,
+    error: str | None,
+) -> JSONResponse:
     if state_param != request_id:
         return _error(400, "invalid_request", "The state does not match this request.")
     if (vp_token is None) == (error is None):
@@ -73,6 +105,7 @@ def post_response(
     # single use: of many copies arriving at once, one wins this atomic update
     if not state.store.consume(request_id):
         return _error(400, "invalid_request", "This request was already answered or has expired.")
+    state.store.forget_response_key(request_id)
     state.metrics.verdict_counter(body["verdict"]).inc()
     log.info("request answered: verdict=%s reason=%s", body["verdict"], body["reason"])
     state.store.put_result(request_id, body, state.settings.result_ttl_seconds)
@@ -86,6 +119,7 @@ def _declined(state: ServiceState, request_id: str, error: str) -> JSONResponse:
         return _error(400, "invalid_request", "The error must be an OAuth error code.")
     if not state.store.consume(request_id):
         return _error(400, "invalid_request", "This request was already answered or has expired.")
+    state.store.forget_response_key(request_id)
     if error == "access_denied":
         body = outcome_without_presentation("holder:declined", "The holder declined to share.")
     else:
