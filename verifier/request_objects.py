@@ -11,12 +11,13 @@ fetched by someone else can replace. Once the request is answered or expired it 
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from typing import Any
 from urllib.parse import urlencode
 
+from nansen.crypto.errors import JsonError
+from nansen.crypto.jsonstrict import loads_strict
 from nansen.openid4vp.errors import PresentationProtocolError
 from nansen.openid4vp.request import CLIENT_METADATA, SCHEME
 from verifier.deps import ServiceState
@@ -97,11 +98,11 @@ def wallet_audience(unverified_metadata: str | None) -> str:
     static discovery audience. Metadata that is not a JSON object is refused."""
     if unverified_metadata is None:
         return STATIC_DISCOVERY_AUDIENCE
-    try:
-        metadata = json.loads(unverified_metadata)
-    except ValueError:
+    try:  # strict: bounded depth, no duplicate keys (json.loads would recurse on "[[[[...")
+        metadata = loads_strict(unverified_metadata, max_bytes=MAX_WALLET_METADATA_CHARS)
+    except JsonError as exc:
         raise PresentationProtocolError(
-            "wallet_metadata is not JSON", user_message="wallet_metadata is not JSON."
+            "wallet_metadata is not JSON", user_message=f"wallet_metadata is not JSON ({exc.message})."
         ) from None
     if not isinstance(metadata, dict):
         raise PresentationProtocolError(

@@ -57,7 +57,7 @@ def load_request_signer(settings: VerifierSettings) -> RequestSigner | None:
     leaf = chain[0]
     if settings.client_id_prefix == "x509_san_dns":
         host = urlsplit(settings.public_url).hostname or ""
-        if host not in _dns_names(leaf):
+        if host not in [name.lower() for name in _dns_names(leaf)]:  # DNS names ignore case
             raise ConfigurationError(
                 f"the certificate in {chain_file} has no dNSName {host!r} (the host of "
                 "NANSEN_VERIFIER_PUBLIC_URL), which the x509_san_dns client id prefix needs; "

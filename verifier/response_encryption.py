@@ -1,7 +1,8 @@
 """Encrypted responses (OpenID4VP 1.0 §8.3, response mode ``direct_post.jwt``; HAIP: ECDH-ES on P-256).
 
-Each signed request gets a key agreement key of its own, made when the officer opens the request and
-deleted as soon as the response is in (or the request expires): a response captured on the way can
+Each signed request gets a key agreement key of its own, made when the officer opens the request,
+deleted as soon as the response is in, never used after the request expires, and purged with the
+expired requests (the store does so whenever a request is made): a response captured on the way can
 never be decrypted later, not even from a copy of the verifier's state taken afterwards, and a
 response encrypted for one request cannot be replayed into another. One P-256 key generation per
 request costs far less than the verification of the presentation that follows. The private key lives
@@ -26,14 +27,16 @@ MAX_RESPONSE_CHARS = 60_000  # the same bound as a plain vp_token form field
 
 
 def new_response_key(store: StateStore, request_id: str, expires_at: float) -> None:
-    store.add_response_key(request_id, private_key_to_jwk(generate_private_key()), expires_at)
+    private_jwk = private_key_to_jwk(generate_private_key())
+    private_jwk["kid"] = jwk_kid(private_jwk)  # the RFC 7638 thumbprint, kept with the key
+    store.add_response_key(request_id, private_jwk, expires_at)
 
 
 def encryption_metadata(private_jwk: dict[str, str]) -> dict[str, Any]:
     """The ``client_metadata`` members that tell the wallet how to encrypt (§5.1, §8.3)."""
-    public = {k: private_jwk[k] for k in ("kty", "crv", "x", "y")}
+    public = {k: private_jwk[k] for k in ("kty", "crv", "x", "y", "kid")}
     return {
-        "jwks": {"keys": [{**public, "use": "enc", "alg": jwe.ALG, "kid": jwk_kid(public)}]},
+        "jwks": {"keys": [{**public, "use": "enc", "alg": jwe.ALG}]},
         "encrypted_response_enc_values_supported": list(ENC_VALUES),
     }
 
@@ -43,8 +46,7 @@ def open_response(private_jwk: dict[str, str], unverified_response: str) -> dict
     ``error``); PresentationProtocolError for anything that is not a JWE made for this key."""
     try:
         header = jwe.peek_header(unverified_response, max_bytes=MAX_RESPONSE_CHARS)
-        kid = jwk_kid({k: private_jwk[k] for k in ("kty", "crv", "x", "y")})
-        if "kid" in header and header["kid"] != kid:
+        if "kid" in header and header["kid"] != private_jwk["kid"]:
             raise PresentationProtocolError(
                 "JWE kid names another key",
                 user_message="The response is encrypted to another key than this request's.",

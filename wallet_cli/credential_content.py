@@ -32,6 +32,7 @@ class UnverifiedContent:
     issued_at: int | None
     expires_at: int | None
     claims: dict[str, Any]  # the person's claims: issuer-signed in the clear and every disclosure
+    holder_jwk: dict[str, Any] | None = None  # cnf.jwk: the key the credential is bound to
 
 
 def unverified_content(unverified_compact: str) -> UnverifiedContent:
@@ -57,7 +58,13 @@ def unverified_content(unverified_compact: str) -> UnverifiedContent:
         issued_at=_number(claims.get("iat")),
         expires_at=_number(claims.get("exp")),
         claims={name: value for name, value in claims.items() if name not in ENVELOPE_CLAIMS},
+        holder_jwk=_bound_key(claims.get("cnf")),
     )
+
+
+def _bound_key(cnf: Any) -> dict[str, Any] | None:
+    jwk = cnf.get("jwk") if isinstance(cnf, dict) else None
+    return jwk if isinstance(jwk, dict) else None
 
 
 def _text(value: Any) -> str | None:

@@ -24,6 +24,7 @@ from nansen.openid4vp.request import PresentationRequest
 from nansen.openid4vp.transaction_data import TransactionData, kb_claims
 from wallet_cli.commands.manage import type_name
 from wallet_cli.credential_choice import unusable_reason
+from wallet_cli.credential_instances import copies_left, copy_to_present, marked_shown
 from wallet_cli.credential_record import ChainCheck, chain_check, with_content
 from wallet_cli.errors import ExitCode, WalletError
 from wallet_cli.i18n import _
@@ -127,6 +128,13 @@ def consent_lines(wallet: Wallet, answers: Sequence[QueryAnswer]) -> list[str]:
             lines.append(
                 _("  {kind} ({id}): {claims}").format(kind=kind, id=match.credential.id, claims=claims)
             )
+            if copies_left(stored.get(match.credential.id, {})) == 0:
+                lines.append(
+                    _(
+                        "Every copy of this credential has been shown before: this verifier could link it to "
+                        "an earlier one. Ask the organisation that issued it for new copies."
+                    )
+                )
             if match.trust is TrustMatch.UNKNOWN:
                 lines.append(
                     _(
@@ -183,11 +191,12 @@ def _present(
     record: dict[str, Any] = next(
         (item.record for item in wallet.credentials()[0] if item.id == match.credential.id), {}
     )
+    copy = copy_to_present(record, wallet.holder_jwk)  # batch: a copy not shown before
     try:
-        return create_presentation(
-            issued=str(record.get("compact", "")),
+        presentation = create_presentation(
+            issued=copy.compact,
             disclose=match.disclose,
-            holder_key=private_key_from_jwk(wallet.holder_jwk),
+            holder_key=private_key_from_jwk(copy.holder_jwk),
             aud=request.audience,
             nonce=request.nonce,
             iat=int(time.time()),
@@ -200,3 +209,8 @@ def _present(
             ),
             ExitCode.DAMAGED,
         ) from None
+    # the copy counts as shown at once, even if the verifier then cannot be reached
+    updated = marked_shown(record, copy, now=int(time.time()))
+    if updated is not None:
+        wallet.replace_credential(match.credential.id, updated)
+    return presentation

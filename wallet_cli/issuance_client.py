@@ -1,10 +1,11 @@
 """The wallet's side of the OpenID4VCI 1.0 pre-authorized code flow over HTTP: metadata, token,
 nonce, credential (deferred if need be) and notifications, each at the endpoint the issuer's
-metadata names (nansen.openid4vci.endpoints)."""
+metadata names (nansen.openid4vci.endpoints), with DPoP when the authorization server asks for it
+(wallet_cli.issuance_sender), an encrypted answer when the issuer supports one
+(wallet_cli.issuance_encryption) and several copies when it issues batches (wallet_cli.issuance_batch)."""
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,7 +20,6 @@ from nansen.openid4vci.endpoints import (
     ISSUER_WELL_KNOWN,
     IssuerEndpoints,
     authorization_server,
-    holder_must_act,
     issuer_endpoints,
     token_endpoint,
     well_known_url,
@@ -28,18 +28,34 @@ from nansen.openid4vci.offer import PRE_AUTHORIZED_GRANT, CredentialOffer
 from nansen.openid4vci.proof import build_proof_jwt
 from wallet_cli.errors import ExitCode, WalletError
 from wallet_cli.i18n import _
+from wallet_cli.issuance_answers import (
+    credential_answer,
+    error_code,
+    interval,
+    issued_credentials,
+    json_body,
+    text,
+    token_refused,
+)
+from wallet_cli.issuance_batch import Instance, batch_size, instances, proof_keys
+from wallet_cli.issuance_encryption import ResponseEncryption, response_encryption
+from wallet_cli.issuance_sender import Sender, wants_dpop
 
 DEFERRED_TIMEOUT = 120.0
-_ERROR_CODE = re.compile(r"[a-z_]{1,40}")  # an OAuth error code; anything else is not shown
 
 
 @dataclass(frozen=True, slots=True)
 class Issued:
-    compact: str
+    instances: list[Instance]
     metadata: dict[str, Any]
     notification_id: str | None
     notification_endpoint: str | None
     access_token: str
+    token_type: str
+
+    @property
+    def compact(self) -> str:
+        return self.instances[0].compact
 
     @property
     def notice(self) -> dict[str, str] | None:
@@ -51,11 +67,32 @@ class Issued:
             "endpoint": self.notification_endpoint,
             "notification_id": self.notification_id,
             "access_token": self.access_token,
+            "token_type": self.token_type,
         }
 
 
+@dataclass(frozen=True, slots=True)
+class _Access:
+    sender: Sender
+    access_token: str
+    token_type: str
+    encryption: ResponseEncryption | None
+
+    def post(self, url: str, request: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        body, content_type = self.encryption.body(request) if self.encryption else (None, "application/json")
+        response = self.sender.resource(
+            url,
+            access_token=self.access_token,
+            token_type=self.token_type,
+            json=None if body is not None else request,
+            content=body,
+            content_type=content_type if body is not None else None,
+        )
+        return response.status_code, credential_answer(response, self.encryption)
+
+
 def issuer_metadata(client: httpx.Client, offer: CredentialOffer) -> dict[str, Any]:
-    return _json(client.get(well_known_url(offer.credential_issuer, ISSUER_WELL_KNOWN)))
+    return json_body(client.get(well_known_url(offer.credential_issuer, ISSUER_WELL_KNOWN)))
 
 
 def obtain(
@@ -66,52 +103,66 @@ def obtain(
     configuration: str,
     tx_code: str | None,
     holder: PrivateKey,
+    dpop_key: Callable[[], PrivateKey],
     waiting: Callable[[], None],
 ) -> Issued:
-    """The credential the issuer gives for ``configuration``; raises WalletError saying whose
-    problem a refusal is."""
+    """The credential (one or a batch of copies) the issuer gives for ``configuration``; raises
+    WalletError saying whose problem a refusal is. ``dpop_key`` is asked for only if needed."""
     try:
         endpoints = issuer_endpoints(metadata)
         server = authorization_server(
             metadata, credential_issuer=offer.credential_issuer, offered=offer.authorization_server
         )
-        token_url = token_endpoint(
-            _json(client.get(well_known_url(server, AUTHORIZATION_SERVER_WELL_KNOWN))), server=server
-        )
+        server_metadata = json_body(client.get(well_known_url(server, AUTHORIZATION_SERVER_WELL_KNOWN)))
+        token_url = token_endpoint(server_metadata, server=server)
     except NansenError as exc:
         raise WalletError(
             _("The issuer's metadata cannot be used: {reason}").format(reason=exc.user_message),
             ExitCode.ERROR,
         ) from None
+    encryption = response_encryption(metadata)  # before the code is spent on a refusal
+    sender = Sender(client, dpop_key() if wants_dpop(server_metadata) else None)
     form = {"grant_type": PRE_AUTHORIZED_GRANT, "pre-authorized_code": offer.pre_authorized_code}
     if tx_code is not None:  # only when the offer asks for one: strict issuers refuse it otherwise
         form["tx_code"] = tx_code
-    token = client.post(token_url, data=form)
+    token = sender.token(token_url, form)
     if token.status_code != 200:
-        raise _token_refused(_error_code(token))
-    access_token = _text(_json(token), "access_token")
-    auth = {"Authorization": f"Bearer {access_token}"}
-    nonce = _text(_json(client.post(endpoints.nonce)), "c_nonce") if endpoints.nonce else None
-    proof = build_proof_jwt(
-        holder_key=holder, audience=offer.credential_issuer, nonce=nonce, iat=int(time.time())
+        raise token_refused(error_code(token))
+    token_body = json_body(token)
+    token_type = token_body.get("token_type")
+    access = _Access(
+        sender,
+        text(token_body, "access_token"),
+        token_type if isinstance(token_type, str) and token_type.lower() == "dpop" else "Bearer",
+        encryption,
     )
-    response = client.post(
-        endpoints.credential,
-        headers=auth,
-        json={"credential_configuration_id": configuration, "proofs": {"jwt": [proof]}},
-    )
-    body = _deferred(client, endpoints, auth, response, waiting)
+    nonce = text(json_body(sender.plain(endpoints.nonce)), "c_nonce") if endpoints.nonce else None
+    keys = proof_keys(batch_size(metadata), holder)
+    iat = int(time.time())
+    request: dict[str, Any] = {
+        "credential_configuration_id": configuration,
+        "proofs": {
+            "jwt": [
+                build_proof_jwt(holder_key=key, audience=offer.credential_issuer, nonce=nonce, iat=iat)
+                for key in keys
+            ]
+        },
+    }
+    if encryption is not None:
+        request["credential_response_encryption"] = encryption.request_parameter()
+    body = _deferred(access, endpoints, *access.post(endpoints.credential, request), waiting)
     notification_id = body.get("notification_id")
     return Issued(
-        compact=_issued_credential(body),
+        instances=instances(issued_credentials(body), keys),
         metadata=metadata,
         notification_id=notification_id if isinstance(notification_id, str) else None,
         notification_endpoint=endpoints.notification,
-        access_token=access_token,
+        access_token=access.access_token,
+        token_type=access.token_type,
     )
 
 
-def notify(notice: Any, event: str) -> bool:
+def notify(notice: Any, event: str, dpop_key: PrivateKey | None = None) -> bool:
     """Tells the issuer what became of the credential (§11: credential_accepted, credential_failure,
     credential_deleted) when it asked to be told; True if it took the notice. A notice is a
     courtesy: failing to give it never undoes what the holder did."""
@@ -119,29 +170,29 @@ def notify(notice: Any, event: str) -> bool:
         isinstance(notice.get(name), str) for name in ("endpoint", "notification_id", "access_token")
     ):
         return False  # none asked for, or a record from before notices were kept
+    token_type = notice.get("token_type")
     try:
         with httpx.Client(timeout=10) as client:
-            answer = client.post(
+            answer = Sender(client, dpop_key).resource(
                 notice["endpoint"],
-                headers={"Authorization": f"Bearer {notice['access_token']}"},
+                access_token=notice["access_token"],
+                token_type=token_type if isinstance(token_type, str) else "Bearer",
                 json={"notification_id": notice["notification_id"], "event": event},
             )
-    except (httpx.HTTPError, httpx.InvalidURL):
+    except (httpx.HTTPError, httpx.InvalidURL, WalletError):
         return False
     return answer.status_code in (200, 204)  # an expired token (401) at delete time: nothing to do
 
 
 def _deferred(
-    client: httpx.Client,
+    access: _Access,
     endpoints: IssuerEndpoints,
-    auth: dict[str, str],
-    response: httpx.Response,
+    status: int,
+    body: dict[str, Any],
     waiting: Callable[[], None],
 ) -> dict[str, Any]:
-    body = _json(response)
     deadline = time.monotonic() + DEFERRED_TIMEOUT
     transaction_id = body.get("transaction_id")
-    status = response.status_code
     while status == 202:  # deferred: OpenID4VCI 1.0 answers 202 until it is ready
         if endpoints.deferred is None:
             raise WalletError(
@@ -151,9 +202,11 @@ def _deferred(
         if time.monotonic() > deadline:
             raise WalletError(_("The issuer did not finish in time. Try again later."), ExitCode.UNREACHABLE)
         waiting()
-        time.sleep(_interval(body.get("interval")))
-        response = client.post(endpoints.deferred, headers=auth, json={"transaction_id": transaction_id})
-        body, status = _json(response), response.status_code
+        time.sleep(interval(body.get("interval")))
+        request: dict[str, Any] = {"transaction_id": transaction_id}
+        if access.encryption is not None:  # 1.0 §9.1: the deferred answer is encrypted the same way
+            request["credential_response_encryption"] = access.encryption.request_parameter()
+        status, body = access.post(endpoints.deferred, request)
         if status == 400 and body.get("error") == "issuance_pending":
             status = 202  # the answer of drafts before 1.0
     if status != 200:
@@ -164,65 +217,3 @@ def _deferred(
             ExitCode.VERIFICATION_FAILED,
         )
     return body
-
-
-def _token_refused(error: str) -> WalletError:
-    if holder_must_act(error):
-        return WalletError(
-            _("The issuer refused the code. Check the code with the officer and try again."),
-            ExitCode.VERIFICATION_FAILED,
-        )
-    return WalletError(
-        _(
-            "The issuer could not give access ({error}). This is not a problem with your code: "
-            "try again later or tell the officer."
-        ).format(error=error),
-        ExitCode.ERROR,
-    )
-
-
-def _error_code(response: httpx.Response) -> str:
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
-    code = body.get("error") if isinstance(body, dict) else None
-    if isinstance(code, str) and _ERROR_CODE.fullmatch(code):
-        return code
-    return f"HTTP {response.status_code}"
-
-
-def _issued_credential(body: dict[str, Any]) -> str:
-    """The one credential of a Credential Response (OpenID4VCI 1.0 section 8.3)."""
-    credentials = body.get("credentials")
-    first = credentials[0] if isinstance(credentials, list) and credentials else None
-    compact = first.get("credential") if isinstance(first, dict) else None
-    if not isinstance(compact, str):
-        raise not_understood()
-    return compact
-
-
-def _text(body: dict[str, Any], name: str) -> str:
-    value = body.get(name)
-    if not isinstance(value, str) or not value:
-        raise not_understood()
-    return value
-
-
-def _interval(value: Any) -> float:
-    """The wait the issuer asks for before asking again, between 0.1 and 5 seconds."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
-        return 5.0
-    return min(max(float(value), 0.1), 5.0)
-
-
-def not_understood() -> WalletError:
-    return WalletError(_("The issuer sent an answer that is not understood."), ExitCode.ERROR)
-
-
-def _json(response: Any) -> dict[str, Any]:
-    try:
-        value = response.json()
-    except ValueError:
-        raise not_understood() from None
-    return value if isinstance(value, dict) else {}

@@ -48,6 +48,25 @@ class CredentialOffer:
         return f"{OFFER_SCHEME}?credential_offer={quote(text, safe='')}"
 
 
+def offer_reference(unverified: str) -> str | None:
+    """The ``credential_offer_uri`` of an offer link (offer by reference, §4.1.3), None for an offer
+    by value; refuses a reference the wallet may not fetch (https only, per nansen.endpoint_url)."""
+    text = unverified.strip()
+    if text.startswith("{") or len(text) > MAX_OFFER_BYTES:
+        return None
+    parts = urlsplit(text)
+    values = parse_qs(parts.query).get("credential_offer_uri")
+    if values is None or parts.scheme not in ("openid-credential-offer", "https", "haip"):
+        return None
+    if len(values) != 1 or "credential_offer" in parse_qs(parts.query):
+        raise invalid_request("the link must have one credential_offer_uri and no credential_offer")
+    if not is_secure_endpoint(values[0]):
+        raise invalid_request(
+            "the credential_offer_uri must be an https URL (plain http only to this machine)"
+        )
+    return values[0]
+
+
 def parse_offer(unverified: str | Mapping[str, Any]) -> CredentialOffer:
     """An offer from its URI or its JSON (text or object); refuses anything it cannot use."""
     if isinstance(unverified, str):
@@ -62,7 +81,7 @@ def parse_offer(unverified: str | Mapping[str, Any]) -> CredentialOffer:
                 raise invalid_request("this is not a credential offer link")
             query = parse_qs(parts.query)
             if "credential_offer_uri" in query:
-                raise invalid_request("offers by reference (credential_offer_uri) are not supported")
+                raise invalid_request("an offer by reference must be fetched first (offer_reference)")
             values = query.get("credential_offer")
             if not values or len(values) != 1:
                 raise invalid_request("the link has no credential_offer")

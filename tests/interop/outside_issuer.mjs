@@ -1,16 +1,29 @@
 // An outside issuer built on @openid4vc/openid4vci and @openid4vc/oauth2 (metadata, offer, nonce
-// and credential responses, key proof verification by the library), with its endpoints at paths
-// no wallet would guess and its token endpoint on a separate authorization server identifier.
-// Input (argv JSON): {nonce: bool, tx_code: bool}. Prints one line {ok, base, offer_uri, tx_code},
-// then serves until killed; every request it saw is at GET /seen.
+// and credential responses, key proof, access token and DPoP verification by the library), with its
+// endpoints at paths no wallet would guess and its token endpoint on a separate authorization server
+// identifier. Input (argv JSON):
+//   nonce, tx_code: bool;
+//   batch: N (advertise batch_credential_issuance.batch_size N, issue one credential per key proof),
+//     wrong_count: bool (answer one credential more than proofs sent);
+//   encryption: 'required' (credential response encryption required, requests encrypted to the
+//     issuer's key, OpenID4VCI 1.0 §10) or 'unsupported' (required, with an alg the wallet lacks);
+//   dpop: 'required' (RFC 9449 with server nonces at both endpoints) or 'loop' (a new nonce demanded
+//     on every try);
+//   by_reference: bool (the offer is served at a credential_offer_uri, §4.1.3).
+// Prints one line {ok, base, offer_uri, tx_code}, then serves until killed; every request it saw is
+// at GET /seen.
 import { createServer } from 'node:http'
-import { Oauth2AuthorizationServer } from '@openid4vc/oauth2'
+import { Oauth2AuthorizationServer, Oauth2ResourceServer } from '@openid4vc/oauth2'
 import { Openid4vciIssuer, Openid4vciVersion, setGlobalConfig } from '@openid4vc/openid4vci'
-import { json64, newKey, random, sha256, signJws, verifyEs256, b64url } from './es256.mjs'
+import { newKey, random, sha256, signJws, verifyEs256, b64url } from './es256.mjs'
+import { CompactEncrypt, compactDecrypt, exportJWK, generateKeyPair, importJWK } from 'jose'
+import { DISPLAY, CLAIM_LABELS } from './outside_display.mjs'
 
 setGlobalConfig({ allowInsecureUrls: true }) // it listens on http://127.0.0.1
 const options = JSON.parse(process.argv[2] ?? '{}')
 const issuerKey = newKey()
+// requests are encrypted to this key, responses to the wallet's; JWE by `jose` (ECDH-ES, AES-GCM)
+const requestKey = await generateKeyPair('ECDH-ES', { crv: 'P-256', extractable: true })
 const callbacks = {
   hash: (data) => sha256(data),
   generateRandom: (n) => random(n),
@@ -24,40 +37,67 @@ const seen = []
 const codes = { pre: b64url(random(16)), tx: options.tx_code ? '4711' : undefined }
 const tokens = new Set()
 const nonces = new Set()
+const dpopNonces = { token: new Set(), resource: new Set() } // each server its own (RFC 9449 §8, §9)
+
+class Refusal extends Error {
+  constructor(status, body, headers = {}) { super(body.error); Object.assign(this, { status, body, headers }) }
+}
 
 const server = createServer(async (request, response) => {
   let body = ''
   for await (const chunk of request) body += chunk
   const path = new URL(request.url, base).pathname
-  seen.push({ path, method: request.method, body })
-  const answer = (status, value) => {
-    response.writeHead(status, { 'Content-Type': 'application/json' })
-    response.end(value === undefined ? '' : JSON.stringify(value))
+  seen.push({ path, method: request.method, body, headers: { dpop: request.headers.dpop ?? null, authorization: request.headers.authorization ?? null, 'content-type': request.headers['content-type'] ?? null } })
+  const answer = (status, value, headers = {}) => {
+    const jwt = typeof value === 'string'
+    response.writeHead(status, { 'Content-Type': jwt ? 'application/jwt' : 'application/json', ...headers })
+    response.end(value === undefined ? '' : jwt ? value : JSON.stringify(value))
   }
   try {
     const route = routes[`${request.method} ${path}`]
     if (!route) return answer(404, { error: 'not_found' })
-    const [status, value] = await route(body, request)
-    answer(status, value)
+    const [status, value, headers] = await route(body, request)
+    answer(status, value, headers)
   } catch (error) {
+    if (error instanceof Refusal) return answer(error.status, error.body, error.headers)
     answer(400, { error: 'invalid_request', error_description: String(error?.message ?? error) })
   }
 })
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
 const base = `http://127.0.0.1:${server.address().port}`
 const authorizationServer = new Oauth2AuthorizationServer({ callbacks })
+const resourceServer = new Oauth2ResourceServer({ callbacks })
 const issuer = new Openid4vciIssuer({ callbacks })
 const asMetadata = authorizationServer.createAuthorizationServerMetadata({
   issuer: `${base}/oauth`,
   token_endpoint: `${base}/oauth/get-token`,
+  jwks_uri: `${base}/oauth/jwks`, // where the resource server finds the access token signing key
   'pre-authorized_grant_anonymous_access_supported': true,
+  ...(options.dpop ? { dpop_signing_alg_values_supported: ['ES256'] } : {}),
 })
+const { kty, crv, x, y } = await exportJWK(requestKey.publicKey)
+const encryptionMetadata = options.encryption ? {
+  credential_response_encryption: {
+    alg_values_supported: options.encryption === 'unsupported' ? ['RSA-OAEP-256'] : ['ECDH-ES'],
+    enc_values_supported: ['A256GCM'],
+    encryption_required: true,
+  },
+  // OpenID4VCI 1.0 §8.2: a request that asks for an encrypted response is itself encrypted, to a key
+  // from here; the library's 0.4.6 metadata schema does not know this member (it is kept: .loose())
+  credential_request_encryption: {
+    jwks: { keys: [{ kty, crv, x, y, alg: 'ECDH-ES', use: 'enc', kid: 'request-key-1' }] },
+    enc_values_supported: ['A256GCM'],
+    encryption_required: true,
+  },
+} : {}
 const credentialIssuer = issuer.createCredentialIssuerMetadata({
   credential_issuer: base,
   authorization_servers: [`${base}/oauth`],
   credential_endpoint: `${base}/v1/issue-credential`,
   ...(options.nonce ? { nonce_endpoint: `${base}/v1/fresh-nonce` } : {}),
   notification_endpoint: `${base}/v1/told`,
+  ...(options.batch ? { batch_credential_issuance: { batch_size: options.batch } } : {}),
+  ...encryptionMetadata,
   display: [{ name: 'Other NGO', locale: 'en' }],
   credential_configurations_supported: {
     'other-id': {
@@ -66,7 +106,7 @@ const credentialIssuer = issuer.createCredentialIssuerMetadata({
       cryptographic_binding_methods_supported: ['jwk'],
       credential_signing_alg_values_supported: ['ES256'],
       proof_types_supported: { jwt: { proof_signing_alg_values_supported: ['ES256'] } },
-      credential_metadata: { display: [{ name: 'Other ID', locale: 'en' }], claims: [{ path: ['given_name'], display: [{ name: 'Given name', locale: 'en' }] }] },
+      credential_metadata: { display: DISPLAY, claims: CLAIM_LABELS },
     },
   },
 })
@@ -77,27 +117,87 @@ const issuerMetadata = {
   knownCredentialConfigurations: issuer.getKnownCredentialConfigurationsSupported(credentialIssuer),
 }
 const grant = { 'pre-authorized_code': codes.pre, ...(codes.tx ? { tx_code: { input_mode: 'numeric', length: 4 } } : {}) }
-const { credentialOffer } = await issuer.createCredentialOffer({
+const { credentialOffer, credentialOfferObject } = await issuer.createCredentialOffer({
   issuerMetadata,
   credentialConfigurationIds: ['other-id'],
   grants: { 'urn:ietf:params:oauth:grant-type:pre-authorized_code': grant },
+  ...(options.by_reference ? { credentialOfferUri: `${base}/offers/one` } : {}),
 })
+
+// RFC 9449 §8, §9: a proof without a nonce this server gave is answered with a fresh one
+function dpopNonceChallenge(dpopJwt, resource) {
+  const nonce = JSON.parse(Buffer.from(dpopJwt.split('.')[1], 'base64url')).nonce
+  const given = dpopNonces[resource ? 'resource' : 'token']
+  if (options.dpop !== 'loop' && given.has(nonce)) return
+  const fresh = b64url(random(16))
+  given.add(fresh)
+  const headers = { 'DPoP-Nonce': fresh, ...(resource ? { 'WWW-Authenticate': 'DPoP error="use_dpop_nonce"' } : {}) }
+  throw new Refusal(resource ? 401 : 400, { error: 'use_dpop_nonce' }, headers)
+}
+
+function requestLike(request) {
+  return { method: request.method, url: `${base}${request.url}`, headers: new Headers(Object.entries(request.headers)) }
+}
+
+async function accessCheck(request) {
+  if (!options.dpop) {
+    if (!tokens.has((request.headers.authorization ?? '').replace(/^Bearer /, ''))) throw new Refusal(401, { error: 'invalid_token' })
+    return
+  }
+  await resourceServer.verifyResourceRequest({ request: requestLike(request), resourceServer: base, authorizationServers: [asMetadata] })
+    .catch((error) => { throw new Refusal(401, { error: 'invalid_token', error_description: String(error.message).slice(0, 200) }) })
+  if (!(request.headers.authorization ?? '').startsWith('DPoP ')) throw new Refusal(401, { error: 'invalid_token' })
+  dpopNonceChallenge(request.headers.dpop, true)
+}
+
+async function credentialRequestOf(body, request) {
+  let unverified = JSON.parse(options.encryption && request.headers['content-type'] === 'application/jwt'
+    ? new TextDecoder().decode((await compactDecrypt(body, requestKey.privateKey)).plaintext)
+    : body)
+  if (options.encryption && request.headers['content-type'] !== 'application/jwt') throw new Refusal(400, { error: 'invalid_encryption_parameters', error_description: 'the request must be encrypted' })
+  const asked = unverified.credential_response_encryption
+  if (asked && asked.alg === undefined && asked.jwk?.alg) {
+    // OpenID4VCI 1.0 §8.2 carries the JWE alg in the jwk ({jwk, enc, zip}); the library's 0.4.6
+    // credential request schema still requires the drafts' separate `alg` member, so it is copied
+    unverified = { ...unverified, credential_response_encryption: { ...asked, alg: asked.jwk.alg } }
+  }
+  return issuer.parseCredentialRequest({ issuerMetadata, credentialRequest: unverified })
+}
 
 const routes = {
   'GET /seen': async () => [200, seen],
   'GET /.well-known/openid-credential-issuer': async () => [200, credentialIssuer],
   'GET /.well-known/oauth-authorization-server/oauth': async () => [200, asMetadata],
-  'POST /oauth/get-token': async (body) => {
+  'GET /offers/one': async () => [200, credentialOfferObject],
+  'GET /oauth/jwks': async () => [200, { keys: [{ ...issuerKey.publicJwk, kid: 'token-key', alg: 'ES256' }] }],
+  'POST /oauth/get-token': async (body, request) => {
     const form = Object.fromEntries(new URLSearchParams(body))
     if (form['pre-authorized_code'] !== codes.pre) return [400, { error: 'invalid_grant' }]
     if ((codes.tx === undefined) !== (form.tx_code === undefined)) return [400, { error: 'invalid_request', error_description: 'tx_code sent without being asked, or missing' }]
     if (codes.tx !== undefined && form.tx_code !== codes.tx) return [400, { error: 'invalid_grant' }]
+    let dpop
+    if (options.dpop) {
+      const parsed = authorizationServer.parseAccessTokenRequest({ request: requestLike(request), accessTokenRequest: form })
+      if (!parsed.dpop?.jwt) return [400, { error: 'invalid_dpop_proof', error_description: 'DPoP is required' }]
+      dpopNonceChallenge(parsed.dpop.jwt, false)
+      const verified = await authorizationServer.verifyPreAuthorizedCodeAccessTokenRequest({
+        authorizationServerMetadata: asMetadata,
+        grant: parsed.grant,
+        accessTokenRequest: parsed.accessTokenRequest,
+        request: requestLike(request),
+        expectedPreAuthorizedCode: codes.pre,
+        expectedTxCode: codes.tx,
+        dpop: { required: true, jwt: parsed.dpop.jwt, allowedSigningAlgs: ['ES256'] },
+      })
+      dpop = { jwk: verified.dpop.jwk }
+    }
     const token = await authorizationServer.createAccessTokenResponse({
       authorizationServer: `${base}/oauth`,
       audience: base,
       expiresInSeconds: 300,
       subject: 'holder',
-      signer: { method: 'jwk', alg: 'ES256', publicJwk: issuerKey.publicJwk },
+      signer: options.dpop ? { method: 'jwk', alg: 'ES256', publicJwk: { ...issuerKey.publicJwk, kid: 'token-key' }, kid: 'token-key' } : { method: 'jwk', alg: 'ES256', publicJwk: issuerKey.publicJwk },
+      ...(dpop ? { dpop } : {}),
     })
     const tokenResponse = token.accessTokenResponse ?? token
     tokens.add(tokenResponse.access_token)
@@ -109,23 +209,40 @@ const routes = {
     return [200, issuer.createNonceResponse({ cNonce })]
   },
   'POST /v1/issue-credential': async (body, request) => {
-    if (!tokens.has((request.headers.authorization ?? '').replace(/^Bearer /, ''))) return [401, { error: 'invalid_token' }]
-    const parsed = issuer.parseCredentialRequest({ issuerMetadata, credentialRequest: JSON.parse(body) })
-    const jwt = parsed.proofs?.jwt?.[0]
-    const unverifiedNonce = JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url')).nonce
+    await accessCheck(request)
+    const parsed = await credentialRequestOf(body, request)
+    const proofs = parsed.proofs?.jwt ?? []
+    if (proofs.length > (options.batch ?? 1)) return [400, { error: 'invalid_proof', error_description: 'more proofs than batch_size' }]
+    const unverifiedNonce = JSON.parse(Buffer.from(proofs[0].split('.')[1], 'base64url')).nonce
     if (options.nonce && !nonces.delete(unverifiedNonce)) return [400, { error: 'invalid_nonce' }]
-    const { signer } = await issuer.verifyCredentialRequestJwtProof({
-      issuerMetadata,
-      jwt,
-      expectedNonce: options.nonce ? unverifiedNonce : undefined,
-    })
-    const credential = `${signJws(issuerKey.privateKey, { alg: 'ES256', typ: 'dc+sd-jwt' }, {
-      iss: base, iat: Math.floor(Date.now() / 1000), vct: `${base}/types/other-id`, cnf: { jwk: signer.publicJwk }, given_name: 'Amina',
-    })}~`
-    const made = issuer.createCredentialResponse({ credentials: [{ credential }], credentialRequest: parsed, notificationId: 'note-1' })
-    return [200, made.credentialResponse ?? made]
+    const credentials = []
+    for (const jwt of proofs) {
+      const { signer } = await issuer.verifyCredentialRequestJwtProof({ issuerMetadata, jwt, expectedNonce: options.nonce ? unverifiedNonce : undefined })
+      credentials.push({ credential: issue(signer.publicJwk) })
+    }
+    if (options.wrong_count) credentials.push({ credential: issue(newKey().publicJwk) })
+    const made = issuer.createCredentialResponse({ credentials, credentialRequest: parsed, notificationId: 'note-1' })
+    const credentialResponse = made.credentialResponse ?? made
+    if (options.encryption) {
+      const encryption = parsed.credentialRequest.credential_response_encryption
+      if (!encryption?.jwk) return [400, { error: 'invalid_encryption_parameters' }]
+      const sealed = await new CompactEncrypt(new TextEncoder().encode(JSON.stringify(credentialResponse)))
+        .setProtectedHeader({ alg: 'ECDH-ES', enc: encryption.enc })
+        .encrypt(await importJWK(encryption.jwk, 'ECDH-ES'))
+      return [200, sealed]
+    }
+    return [200, credentialResponse]
   },
-  'POST /v1/told': async () => [204, undefined],
+  'POST /v1/told': async (body, request) => {
+    await accessCheck(request)
+    return [204, undefined]
+  },
+}
+
+function issue(holderJwk) {
+  return `${signJws(issuerKey.privateKey, { alg: 'ES256', typ: 'dc+sd-jwt' }, {
+    iss: base, iat: Math.floor(Date.now() / 1000), vct: `${base}/types/other-id`, cnf: { jwk: holderJwk }, given_name: 'Amina',
+  })}~`
 }
 
 console.log(JSON.stringify({ ok: true, base, offer_uri: credentialOffer, tx_code: codes.tx ?? null }))

@@ -147,7 +147,8 @@ def test_a_malformed_vp_token_is_refused_and_the_wallet_may_try_again(desk: Desk
     request, so a correct vp_token sent afterwards within its lifetime is judged."""
     created = open_request(desk)
     sent = answer(desk, created)
-    for garbage in ("not json", "{}", '{"credential": ["not an sd-jwt"]}', '{"other": ["x"]}'):
+    deep = "[" * 15_000  # deeper than any parser should recurse
+    for garbage in ("not json", "{}", '{"credential": ["not an sd-jwt"]}', '{"other": ["x"]}', deep):
         refused = desk.client.post(sent["path"], data={"vp_token": garbage, "state": created["id"]})
         assert refused.status_code == 400, garbage
         assert refused.json()["error"] == "invalid_request"

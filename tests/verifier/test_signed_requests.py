@@ -129,6 +129,8 @@ def test_post_binds_the_wallet_nonce_and_the_wallets_issuer(signed: tuple[Desk, 
     for form, why in (
         ({"wallet_metadata": "not json"}, "not JSON"),
         ({"wallet_metadata": "[1, 2]"}, "JSON object"),
+        ({"wallet_metadata": "[" * 15_000}, "not JSON"),  # deeper than any parser should recurse
+        ({"wallet_metadata": '{"issuer": 1, "issuer": 2}'}, "not JSON"),
         ({"wallet_nonce": "has spaces in it"}, "printable ASCII"),
         ({"wallet_nonce": "x" * 201}, "wallet_nonce"),
     ):
@@ -178,3 +180,18 @@ def test_settings_need_both_files_or_neither(tmp_path: Path) -> None:
         VerifierSettings(request_signing_key_file=tmp_path / "key.pem", _env_file=None)  # type: ignore[call-arg]
     with pytest.raises(ValueError, match="needs a passphrase"):
         signed_settings(tmp_path, environment="production")
+
+
+def test_an_expired_request_is_no_longer_served_nor_answered(tmp_path: Path) -> None:
+    for desk, certificates in signed_desk(tmp_path, request_ttl_seconds=1):
+        created = open_request(desk)
+        path = request_path(created["request_uri"])
+        request = verified_request_object(desk.client.get(path).text, certificates.anchor_pem).payload
+        time.sleep(1.5)  # past the request's one-second lifetime
+        gone = desk.client.get(path)
+        assert gone.status_code == 410 and "expired" in gone.json()["error_description"]
+        late = desk.client.post(
+            f"/wallet/responses/{created['id']}",
+            data={"response": encrypted(request, vp_token_parameters(desk, request))},
+        )
+        assert late.status_code == 400 and "expired" in late.json()["error_description"]

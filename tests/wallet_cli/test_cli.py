@@ -66,7 +66,7 @@ def test_list_show_json_and_labels(runner: CliRunner, tmp_path: Path) -> None:
     entry = json.loads(listing.output)["credentials"][0]
     assert entry["issuer"] == "Demo NGO"
     shown = runner.invoke(app, ["--data-dir", str(wallet), "--lang", "fr", "show", entry["id"]], env=PASS)
-    assert "Nationalité: SY" in shown.output
+    assert "“Nationalité”: SY" in shown.output
     assert run(runner, wallet, "show", "nothere").exit_code == 4
 
 

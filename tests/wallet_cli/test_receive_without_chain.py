@@ -153,7 +153,7 @@ def test_received_without_the_chain_then_shown_presented_and_checked_later(
         "chain_unreachable",
     )
     text = holder.run("show", credential_id).output
-    assert "Nationality: SY" in text and "Given name: Amina" in text and "Valid until" in text
+    assert "“Nationality”: SY" in text and "“Given name”: Amina" in text and "Valid until" in text
     assert "Not yet checked against the registry" in text
     listed = json.loads(holder.run("list", "--json").output)["credentials"]
     assert [(c["id"], c["type"], c["verified"]) for c in listed] == [(credential_id, VCT, False)]

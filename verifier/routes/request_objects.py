@@ -12,7 +12,12 @@ from fastapi import APIRouter, Form, Response
 from nansen.openid4vp.errors import PresentationProtocolError
 from verifier.deps import StateDep
 from verifier.problems import oauth_error
-from verifier.request_objects import checked_wallet_nonce, signed_request_object, wallet_audience
+from verifier.request_objects import (
+    MAX_WALLET_METADATA_CHARS,
+    checked_wallet_nonce,
+    signed_request_object,
+    wallet_audience,
+)
 from verifier.request_signing import REQUEST_OBJECT_MEDIA_TYPE
 
 router = APIRouter(prefix="/wallet", tags=["wallet"])
@@ -27,7 +32,7 @@ def get_request_object(request_id: str, state: StateDep) -> Response:
 def post_request_object(
     request_id: str,
     state: StateDep,
-    wallet_metadata: Annotated[str | None, Form(max_length=20_000)] = None,
+    wallet_metadata: Annotated[str | None, Form(max_length=MAX_WALLET_METADATA_CHARS)] = None,
     wallet_nonce: Annotated[str | None, Form(max_length=200)] = None,
 ) -> Response:
     """§5.10: other form parameters are ignored, as the spec asks."""

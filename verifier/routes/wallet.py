@@ -11,6 +11,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form
 from fastapi.responses import JSONResponse
 
+from nansen.crypto.errors import JsonError
+from nansen.crypto.jsonstrict import loads_strict
 from nansen.errors import NansenError
 from nansen.openid4vp.errors import PresentationProtocolError
 from nansen.openid4vp.request import parse_vp_token
@@ -50,18 +52,24 @@ def post_response(
     if response is not None:
         if state_param is not None or vp_token is not None or error is not None:
             return _error(400, "invalid_request", "Send the encrypted response alone.")
+        if stored.state != "pending" or stored.expires_at < time.time():  # not even decrypted
+            return _error(400, "invalid_request", "This request was already answered or has expired.")
         if private_jwk is None:
-            if stored.state != "pending" or stored.expires_at < time.time():
-                return _error(400, "invalid_request", "This request was already answered or has expired.")
             return _error(400, "invalid_request", "This request did not ask for an encrypted response.")
         try:  # a response that does not open leaves the request as it was: the wallet may retry
             inner = open_response(private_jwk, response)
         except PresentationProtocolError as exc:
             return _error(400, "invalid_request", exc.user_message)
         state_param, vp_token, error = _text(inner, "state"), inner.get("vp_token"), _text(inner, "error")
-    elif private_jwk is not None and vp_token is not None:
-        # §8.3.1: only an error may come unencrypted (a wallet that cannot encrypt says so)
-        return _error(400, "invalid_request", "This request asks for an encrypted response.")
+    elif vp_token is not None:
+        if private_jwk is not None:
+            # §8.3.1: only an error may come unencrypted (a wallet that cannot encrypt says so)
+            return _error(400, "invalid_request", "This request asks for an encrypted response.")
+        try:  # strictly, with bounded depth: json.loads would recurse on "[[[[…" into a 500
+            parsed = loads_strict(vp_token)
+        except JsonError as exc:
+            return _error(400, "invalid_request", f"The vp_token is malformed: not JSON ({exc.message}).")
+        return _answer(state, request_id, stored, state_param, parsed, error)
     return _answer(state, request_id, stored, state_param, vp_token, error)
 
 

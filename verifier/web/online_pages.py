@@ -52,6 +52,7 @@ def waiting(request: Request, request_id: str, desk: DeskDep) -> HTMLResponse:
         request_id=request_id,
         uri=uri,
         purpose=stored.purpose,
+        signed_as=desk.state.request_signer.name if desk.state.request_signer else "",
         claims=[".".join(p) for p in _claims(stored.query)],
         expires_in=max(0, int(stored.expires_at - time.time())),
         answered=now is Progress.ANSWERED,

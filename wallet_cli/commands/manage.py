@@ -8,7 +8,9 @@ from typing import Any
 import typer
 
 from wallet_cli.context import Context
+from wallet_cli.credential_instances import copies_left
 from wallet_cli.credential_record import ChainCheck, chain_check, expires_at, personal_claims
+from wallet_cli.display_metadata import claim_label, credential_display, quoted
 from wallet_cli.errors import ExitCode, WalletError
 from wallet_cli.i18n import _, language
 from wallet_cli.store.vault import DamagedData
@@ -27,29 +29,15 @@ def init(ctx: Context) -> None:
     ctx.say(_("Your wallet is ready. Keep your passphrase safe: nobody can recover it."))
 
 
-def label(record: dict[str, Any], claim: str) -> str:
-    for entry in _objects(record.get("claim_labels")):
-        if entry.get("path") == [claim]:
-            displays = _objects(entry.get("display"))
-            # OpenID4VCI 1.0 Appendix B.2 names it "name"; earlier issuers (and type metadata) "label"
-            labels = {d.get("locale") or d.get("lang"): d.get("name") or d.get("label") for d in displays}
-            return str(labels.get(language()) or labels.get("en") or claim)
-    return claim
-
-
 def type_name(record: dict[str, Any]) -> str:
-    names = {d.get("locale") or d.get("lang"): d.get("name") for d in _objects(record.get("display"))}
-    return str(names.get(language()) or names.get("en") or record.get("vct") or "?")
+    """The credential's name as its issuer gives it in the holder's language (quoted: the issuer's
+    words), else its type."""
+    name = credential_display(record, language()).name
+    return quoted(name) if name else str(record.get("vct") or "?")
 
 
 def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
-
-
-def _objects(value: Any) -> list[dict[str, Any]]:
-    """The issuer's display metadata, of whatever shape it came (records of earlier versions kept
-    it as it was sent): only its objects are read."""
-    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
 
 
 def list_credentials(ctx: Context, as_json: bool) -> None:
@@ -126,8 +114,16 @@ def show(ctx: Context, credential_id: str, as_json: bool) -> None:
         )
         return
     ctx.say(f"{type_name(record)} — {record.get('issuer_name', '?')}")
+    shown = credential_display(record, language())
+    if shown.description:
+        ctx.say(_("Description given by the issuer: {text}").format(text=quoted(shown.description)))
+    if shown.logo_alt_text:
+        ctx.say(_("Logo given by the issuer: {text}").format(text=quoted(shown.logo_alt_text)))
     for name, value in claims.items():
-        ctx.say(f"  {label(record, name)}: {value}")
+        ctx.say(f"  {claim_label(record, [name], language())}: {value}")
+    left = copies_left(record)
+    if left is not None:
+        ctx.say(_("Copies not yet shown to any verifier: {count}").format(count=left))
     expiry = expires_at(record)
     if expiry is not None and expiry > time.time():
         ctx.say(_("Valid until {when}").format(when=_date(expiry)))
@@ -208,9 +204,12 @@ def delete(ctx: Context, credential_id: str, yes: bool) -> None:
     wallet.record_event({"event": "deleted", "credential": credential_id})
     ctx.say(_("The credential was deleted."))
     if notice is not None:
+        from nansen.crypto.keys import private_key_from_jwk
         from wallet_cli.issuance_client import notify
 
-        notify(notice, "credential_deleted")  # a courtesy to the issuer (§11); never undoes the delete
+        dpop = isinstance(notice, dict) and notice.get("token_type") == "DPoP"
+        key = private_key_from_jwk(wallet.dpop_jwk()) if dpop else None
+        notify(notice, "credential_deleted", key)  # a courtesy to the issuer (§11); never undoes the delete
 
 
 def history(ctx: Context, as_json: bool) -> None:

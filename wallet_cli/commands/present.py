@@ -40,12 +40,14 @@ def _build(
             _("Your credential does not have: {claims}").format(claims=", ".join(missing)), ExitCode.NOT_FOUND
         )
     from nansen.errors import NansenError
+    from wallet_cli.credential_instances import copy_to_present
 
+    copy = copy_to_present(stored.record, wallet.holder_jwk)  # batch: a copy not shown before
     try:
-        return create_presentation(
-            issued=str(stored.record.get("compact", "")),
+        presentation = create_presentation(
+            issued=copy.compact,
             disclose=paths,
-            holder_key=private_key_from_jwk(wallet.holder_jwk),
+            holder_key=private_key_from_jwk(copy.holder_jwk),
             aud=audience,
             nonce=nonce,
             iat=int(time.time()),
@@ -55,6 +57,31 @@ def _build(
             _("Credential {id} cannot be presented: {reason}").format(id=stored.id, reason=exc.user_message),
             ExitCode.DAMAGED,
         ) from None
+    _mark_shown(wallet, stored, copy)
+    return presentation
+
+
+def _mark_shown(wallet: Wallet, stored: StoredCredential, copy: Any) -> None:
+    """Records that this copy of a batch was used as soon as a presentation is made from it, even if
+    the holder then declines or the verifier cannot be reached: a copy wasted is better than one
+    shown twice."""
+    from wallet_cli.credential_instances import marked_shown
+
+    updated = marked_shown(stored.record, copy, now=int(time.time()))
+    if updated is not None:
+        wallet.replace_credential(stored.id, updated)
+
+
+def _warn_if_linkable(ctx: Context, stored: StoredCredential) -> None:
+    from wallet_cli.credential_instances import copies_left
+
+    if copies_left(stored.record) == 0:
+        ctx.say(
+            _(
+                "Every copy of this credential has been shown before: this verifier could link it to "
+                "an earlier one. Ask the organisation that issued it for new copies."
+            )
+        )
 
 
 def present(
@@ -195,6 +222,7 @@ def _present_offline(
             _("Offline sharing needs --nonce, --audience and --claims from the officer."), ExitCode.USAGE
         )
     stored = _pick(wallet, (credential_type,) if credential_type else (), paths, credential_id)
+    _warn_if_linkable(ctx, stored)
     presentation = _build(wallet, stored, paths, audience=audience, nonce=nonce)
     wallet.record_event(
         {"event": "shared", "to": audience, "claims": [".".join(p) for p in paths], "credential": stored.id}

@@ -30,10 +30,13 @@ class Damaged:
 
 
 class Wallet:
-    def __init__(self, directory: Path, key: bytes, holder_jwk: dict[str, Any]) -> None:
+    def __init__(
+        self, directory: Path, key: bytes, holder_jwk: dict[str, Any], dpop_jwk: dict[str, Any] | None = None
+    ) -> None:
         self.directory = directory
         self._key = key
         self.holder_jwk = holder_jwk
+        self._dpop_jwk = dpop_jwk
 
     # -- creation and unlocking ------------------------------------------------------------------
     @staticmethod
@@ -70,7 +73,23 @@ class Wallet:
         except DamagedData as exc:
             raise WrongPassphrase from exc
         holder = json.loads(open_sealed(key, header.get("holder_key"), context="holder_key"))
-        return cls(directory, key, holder)
+        sealed_dpop = header.get("dpop_key")
+        dpop = json.loads(open_sealed(key, sealed_dpop, context="dpop_key")) if sealed_dpop else None
+        return cls(directory, key, holder, dpop)
+
+    def dpop_jwk(self) -> dict[str, Any]:
+        """The wallet's DPoP key (RFC 9449), made and sealed into the header the first time an
+        authorization server asks for DPoP. One per wallet, apart from the holder key: it proves
+        who holds an access token, never who holds a credential."""
+        if self._dpop_jwk is None:
+            from nansen.crypto.keys import generate_private_key, private_key_to_jwk
+
+            fresh = dict(private_key_to_jwk(generate_private_key()))
+            header = json.loads((self.directory / HEADER).read_bytes())
+            header["dpop_key"] = seal(self._key, dumps(fresh), context="dpop_key")
+            write_atomic(self.directory / HEADER, dumps(header))
+            self._dpop_jwk = fresh
+        return self._dpop_jwk
 
     # -- credentials -------------------------------------------------------------------------------
     def _credential_path(self, credential_id: str) -> Path:
