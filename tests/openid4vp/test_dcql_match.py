@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from nansen.openid4vp.dcql import parse_query
 from nansen.openid4vp.dcql_match import HeldCredential, plan, satisfied_by
@@ -146,3 +148,34 @@ def test_satisfied_by_follows_the_sets() -> None:
     assert satisfied_by(query, {"pid_reduced_cred_1", "pid_reduced_cred_2", "nice_to_have"})
     assert not satisfied_by(query, {"pid_reduced_cred_1", "nice_to_have"})
     assert not satisfied_by(example("multi_credentials.json"), {"pid"})
+
+
+KINDS = [PID, OTHER, REDUCED, RESIDENCE, REWARDS]
+NAMES = ["given_name", "family_name", "postal_code", "locality", "region", "rewards_number"]
+
+
+@given(
+    wallet=st.lists(
+        st.tuples(st.sampled_from(KINDS), st.sets(st.sampled_from(NAMES)), st.booleans()), max_size=5
+    )
+)
+def test_an_answer_is_whole_or_there_is_none(wallet: list[tuple[str, set[str], bool]]) -> None:
+    """Whatever the wallet holds: either the required sets are met by exactly the queries answered,
+    each answered by credentials that fit it, or nothing is answered at all."""
+    query = example("credentials_alternatives.json")
+    held_ = [
+        held(f"c{i}", vct, {n: "x" for n in names} | ({"address": {"street_address": "s"}} if addr else {}))
+        for i, (vct, names, addr) in enumerate(wallet)
+    ]
+    try:
+        found = plan(query, held_)
+    except QueryUnsatisfiableError as refused:
+        assert refused.query_ids and set(refused.reasons) == set(refused.query_ids)
+        return
+    answered_ids = {a.query.id for a in found.required}
+    assert satisfied_by(query, answered_ids)
+    for answer in (*found.required, *found.optional):
+        assert len(answer.matches) == 1  # no multiple in this query
+        credential = answer.matches[0].credential
+        assert credential.vct in answer.query.vct_values
+        assert all(path[0] in credential.claims for path in answer.matches[0].disclose)
