@@ -24,43 +24,22 @@ from nansen.chain.connection import Connection, connect
 from nansen.chain.deployment import Deployment, check_deployment, load_deployment
 from nansen.chain.errors import DeploymentError, SnapshotError
 from nansen.chain.mirror import MAX_LOG_RANGE_BLOCKS, ChainMirror, Freshness, MirrorState
-from nansen.credential.result import ChainFreshness, Check, CheckName, Outcome, VerificationResult, verdict_of
 from nansen.credential.verification import CredentialVerifier, VerificationPolicy
 from nansen.errors import ConfigurationError, NansenError
 from verifier.chain_problems import CONNECTING, ChainProblem, problem_of
 from verifier.mirror_share import SharedMirrorFiles
 from verifier.settings import VerifierSettings
-from verifier.trust_link import PresentationVerifier, StaticLink, TrustLink
+from verifier.trust_link import PresentationVerifier, StaticLink, TrustLink, UncheckedVerifier
 
 __all__ = ["ChainLink", "StaticLink", "TrustLink"]  # the routes' view of a link, defined beside it
 
 log = logging.getLogger("nansen.verifier")
 
 RPC_TIMEOUT_SECONDS = 5.0
+CHECKPOINT_SECONDS = 30.0  # during a long sync, the snapshot is saved this often
 FOLLOW_SECONDS = 0.2  # how often a worker that does not sync looks for the leader's files
 HEAD_STALL_SECONDS = 30.0  # no new block for this long while confirmations hold some back: warn
 NEVER_SYNCED = Freshness(block_number=0, block_time=0, synced_at=0.0, age=float("inf"))
-
-
-class _Unchecked:
-    """The verifier before the chain and the deployment have been checked: it trusts nothing."""
-
-    def __init__(self, link: ChainLink) -> None:
-        self._link = link
-
-    def verify_presentation(self, unverified: str, *, audience: str, nonce: str) -> VerificationResult:
-        # the issuer key comes from the registry first of all (see nansen.credential.verification),
-        # so without a checked registry no later check is reached
-        reason = (self._link.problem() or CONNECTING).reason
-        checks = tuple(
-            Check(name, Outcome.UNKNOWN, reason)
-            if name is CheckName.ISSUER_TRUST
-            else Check(name, Outcome.NOT_CHECKED, "not_reached")
-            for name in CheckName
-        )
-        return VerificationResult(
-            verdict=verdict_of(checks), checks=checks, freshness=ChainFreshness(0, 0, float("inf"))
-        )
 
 
 class ChainLink:
@@ -95,7 +74,7 @@ class ChainLink:
         self._share = share
         self._mirror: ChainMirror | None = None
         self._deployment: Deployment | None = None
-        self._verifier: PresentationVerifier = _Unchecked(self)
+        self._verifier: PresentationVerifier = UncheckedVerifier(self.problem)
         self._needs_check = True
         self._problem: ChainProblem | None = CONNECTING
         self._attempted = threading.Event()
@@ -218,13 +197,22 @@ class ChainLink:
             self._take_snapshot(share)
         if self._needs_check:
             self._check()
-        assert self._mirror is not None  # _check built it or raised
-        self._mirror.sync()
+        mirror = self._mirror
+        assert mirror is not None  # _check built it or raised
+        mirror.sync(None if share is None else lambda: self._checkpoint(share, mirror))
         if share is not None:
-            self._publish(share, self._mirror)
+            self._publish(share, mirror)
         if self._problem is not None:
-            log.info("chain link: synced to block %d", self._mirror.freshness().block_number)
+            log.info("chain link: synced to block %d", mirror.freshness().block_number)
         self._problem = None
+
+    def _checkpoint(self, share: SharedMirrorFiles, mirror: ChainMirror) -> None:
+        """A long catch-up (a cold sync, a post back after weeks) is saved as it goes, so a restart
+        or a takeover resumes it instead of starting over."""
+        try:
+            share.save(mirror, every=CHECKPOINT_SECONDS)
+        except OSError as exc:
+            log.warning("chain link: the mirror snapshot was not written: %s", exc)
 
     def _publish(self, share: SharedMirrorFiles, mirror: ChainMirror) -> None:
         """The snapshot (when due) and the heartbeat; a full disk is logged, the sync still counts."""

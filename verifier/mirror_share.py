@@ -106,11 +106,13 @@ class SharedMirrorFiles:
         self._written_state = state.state_id
         return state
 
-    def save(self, mirror: ChainMirror, *, force: bool = False) -> bool:
-        """Writes the leader's snapshot when its records changed and the interval has passed."""
+    def save(self, mirror: ChainMirror, *, force: bool = False, every: float | None = None) -> bool:
+        """Writes the leader's snapshot when its records changed and ``every`` seconds (the snapshot
+        interval by default) have passed. A snapshot taken in the middle of a catch-up keeps the
+        sync time of the last complete sync: it is never fresher than that."""
         state = mirror.state()
-        due = self._clock() - self._written_at >= self._interval
-        if state.synced_at == 0 or not (force or (due and state.state_id != self._written_state)):
+        due = self._clock() - self._written_at >= (self._interval if every is None else every)
+        if state.block_hash is None or not (force or (due and state.state_id != self._written_state)):
             return False
         write_snapshot(self.snapshot, state, mirror.deployment)
         self._seen, self._written_state, self._written_at = self._identity(), state.state_id, self._clock()

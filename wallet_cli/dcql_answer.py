@@ -26,8 +26,9 @@ from wallet_cli.commands.manage import type_name
 from wallet_cli.credential_choice import unusable_reason
 from wallet_cli.credential_instances import copies_left, copy_to_present, marked_shown
 from wallet_cli.credential_record import ChainCheck, chain_check, with_content
+from wallet_cli.display_metadata import claim_for_consent
 from wallet_cli.errors import ExitCode, WalletError
-from wallet_cli.i18n import _
+from wallet_cli.i18n import _, language
 from wallet_cli.store.wallet import StoredCredential, Wallet
 
 
@@ -123,12 +124,14 @@ def consent_lines(wallet: Wallet, answers: Sequence[QueryAnswer]) -> list[str]:
     lines = []
     for answer in answers:
         for match in answer.matches:
-            claims = ", ".join(path_text(p) for p in match.disclose) or _("no personal details")
-            kind = type_name(stored.get(match.credential.id, {}))
+            record = stored.get(match.credential.id, {})
+            claims = ", ".join(claim_for_consent(record, p, language()) for p in match.disclose)
             lines.append(
-                _("  {kind} ({id}): {claims}").format(kind=kind, id=match.credential.id, claims=claims)
+                _("  {kind} ({id}): {claims}").format(
+                    kind=type_name(record), id=match.credential.id, claims=claims or _("no personal details")
+                )
             )
-            if copies_left(stored.get(match.credential.id, {})) == 0:
+            if copies_left(record) == 0:
                 lines.append(
                     _(
                         "Every copy of this credential has been shown before: this verifier could link it to "

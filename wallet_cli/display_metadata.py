@@ -77,6 +77,14 @@ def claim_label(record: Mapping[str, Any], path: Sequence[str | int | None], lan
     return ".".join("*" if step is None else str(step) for step in wanted)
 
 
+def claim_for_consent(record: Mapping[str, Any], path: Sequence[str | int | None], language: str) -> str:
+    """A claim as the consent prompt names it: the issuer's label with the claim's own path beside it
+    (``“Prénom” (given_name)``), since a label is the issuer's word and could misname what leaves."""
+    label = claim_label(record, path, language)
+    own = ".".join("*" if step is None else str(step) for step in path)
+    return own if label == own else f"{label} ({own})"
+
+
 def pick_locale(entries: list[dict[str, Any]], language: str) -> dict[str, Any] | None:
     """The entry for ``language``: the exact locale, else one of the same language (``fr-CA`` for
     ``fr``), else English, else one with no locale, else the first."""

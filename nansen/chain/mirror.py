@@ -231,8 +231,9 @@ class ChainMirror:
         self._calls += len(calls)
         return self._conn.rpc_batch(calls)
 
-    def sync(self) -> int:
-        """Catches up to the confirmed head; returns how many events it applied."""
+    def sync(self, progress: Callable[[], None] | None = None) -> int:
+        """Catches up to the confirmed head; returns how many events it applied. ``progress`` is
+        called after each range is applied (a long catch-up can be saved as it goes)."""
         with self._sync_lock:
             if self._reader is None:
                 raise ChainError("the mirror has no chain connection to sync from")
@@ -267,6 +268,8 @@ class ChainMirror:
                 applied += len(checked.events)
                 self._block, self._block_hash = checked.last, checked.block_hash
                 self._block_time = checked.block_time
+                if progress is not None:
+                    progress()
             self._synced_at = self._clock()
             return applied
 

@@ -21,6 +21,7 @@ from nansen.openid4vp.transaction_data import TransactionData, parse_transaction
 
 SCHEME = "openid4vp://"
 CLIENT_ID_PREFIX = "redirect_uri:"
+RESPONSE_MODES = ("direct_post", "direct_post.jwt")
 MAX_REQUEST_URI_BYTES = 16 * 1024
 CLIENT_METADATA = {
     "vp_formats_supported": {"dc+sd-jwt": {"sd-jwt_alg_values": ["ES256"], "kb-jwt_alg_values": ["ES256"]}}
@@ -32,7 +33,7 @@ class PresentationRequest:
     client_id: str
     response_uri: str
     nonce: str
-    state: str
+    state: str  # "" when the request has none (it is optional, OpenID4VP 1.0 section 5.2)
     dcql_query: DcqlQuery
     purpose: str = ""  # shown to the holder: why the verifier asks
     transaction_data: tuple[TransactionData, ...] = ()  # section 8.4
@@ -79,6 +80,11 @@ def new_request(
 
 def parse_request_uri(unverified_uri: str) -> PresentationRequest:
     """A request from an ``openid4vp://?...`` URI (the holder side)."""
+    return parse_request_parameters(request_link_parameters(unverified_uri))
+
+
+def request_link_parameters(unverified_uri: str) -> dict[str, str]:
+    """The parameters of an ``openid4vp://?...`` link, each given once."""
     if not isinstance(unverified_uri, str) or len(unverified_uri) > MAX_REQUEST_URI_BYTES:
         raise PresentationProtocolError("the presentation request is missing or too long")
     parts = urlsplit(unverified_uri.strip())
@@ -87,10 +93,16 @@ def parse_request_uri(unverified_uri: str) -> PresentationRequest:
     raw = parse_qs(parts.query, keep_blank_values=True, strict_parsing=False)
     if any(len(v) != 1 for v in raw.values()):
         raise PresentationProtocolError("a request parameter appears more than once")
-    return parse_request_parameters({k: v[0] for k, v in raw.items()})
+    return {k: v[0] for k, v in raw.items()}
 
 
-def parse_request_parameters(unverified: Mapping[str, Any]) -> PresentationRequest:
+def parse_request_parameters(
+    unverified: Mapping[str, Any], *, signed_client_id: str | None = None
+) -> PresentationRequest:
+    """The request from its parameters: those of an unsigned ``redirect_uri:`` link, or, with
+    ``signed_client_id``, those inside a request object whose signature and client identifier
+    were checked (nansen.openid4vp.request_object)."""
+
     def text(name: str) -> str:
         value = unverified.get(name)
         if not isinstance(value, str) or not value:
@@ -99,12 +111,17 @@ def parse_request_parameters(unverified: Mapping[str, Any]) -> PresentationReque
 
     if "request_uri" in unverified or "request" in unverified:
         raise PresentationProtocolError("signed or by-reference request objects are not supported")
-    if text("response_type") != "vp_token" or text("response_mode") != "direct_post":
+    if text("response_type") != "vp_token" or text("response_mode") not in RESPONSE_MODES:
         raise PresentationProtocolError(
-            "only response_type vp_token with response_mode direct_post is supported"
+            "only response_type vp_token with response_mode direct_post or direct_post.jwt is supported"
         )
+    if "redirect_uri" in unverified:  # section 8.2: never beside a response_uri
+        raise PresentationProtocolError("a direct_post request must not have a redirect_uri")
     client_id, response_uri = text("client_id"), text("response_uri")
-    if client_id != CLIENT_ID_PREFIX + response_uri:
+    if signed_client_id is not None:
+        if client_id != signed_client_id:
+            raise PresentationProtocolError("the client_id is not the one the signature was checked for")
+    elif client_id != CLIENT_ID_PREFIX + response_uri:
         raise PresentationProtocolError("client_id must be redirect_uri: followed by the response_uri")
     if not is_secure_endpoint(response_uri):
         raise PresentationProtocolError(
@@ -115,9 +132,11 @@ def parse_request_parameters(unverified: Mapping[str, Any]) -> PresentationReque
         dcql = json.loads(raw_query) if isinstance(raw_query, str) else raw_query
     except ValueError as exc:
         raise PresentationProtocolError("dcql_query is not JSON") from exc
-    purpose = unverified.get("purpose", "")
+    purpose, state = unverified.get("purpose", ""), unverified.get("state", "")
+    if not isinstance(state, str):  # optional (section 5.2); "" stands for none
+        raise PresentationProtocolError("the request's state is not a string")
     query = parse_query(dcql)
-    nonce, state = text("nonce"), text("state")
+    nonce = text("nonce")
     try:
         transaction_data = parse_transaction_data(unverified.get("transaction_data"), query)
     except TransactionDataError as exc:
@@ -144,7 +163,8 @@ def vp_token_form(
         query_id: [answer] if isinstance(answer, str) else list(answer)
         for query_id, answer in presentations.items()
     }
-    return {"vp_token": json.dumps(token, separators=(",", ":")), "state": request.state}
+    form = {"vp_token": json.dumps(token, separators=(",", ":"))}
+    return form | ({"state": request.state} if request.state else {})
 
 
 def parse_vp_token(unverified: Any, query: DcqlQuery) -> dict[str, list[str]]:

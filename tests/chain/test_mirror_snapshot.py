@@ -33,6 +33,7 @@ from nansen.chain.mirror_snapshot import (
 from nansen.chain.records import CredentialStatus
 from nansen.chain.registry import Registry
 from nansen.chain.transactions import TransactionSender
+from verifier.mirror_share import SharedMirrorFiles
 
 pytestmark = pytest.mark.chain
 
@@ -142,3 +143,25 @@ def test_each_refusal_says_why(synced: ChainMirror, deployment: Deployment) -> N
         with pytest.raises(SnapshotMismatchError, match="the deployment is chain") as refused:
             decode_snapshot(whole, other)
         assert "for another registry" in refused.value.user_message
+
+
+def test_a_long_catch_up_is_saved_as_it_goes_never_fresher_than_its_last_sync(
+    synced: ChainMirror, conn: Connection, deployment: Deployment, tmp_path: Path
+) -> None:
+    files = SharedMirrorFiles(tmp_path, "resume", snapshot_interval=3600)
+    mirror = ChainMirror(conn, deployment, log_range_blocks=4, max_log_range_blocks=4)
+    saved: list[tuple[int, float]] = []
+
+    def checkpoint() -> None:
+        if files.save(mirror, every=0):
+            state = read_snapshot(files.snapshot, deployment)
+            saved.append((state.block, state.synced_at))
+
+    mirror.sync(checkpoint)
+    blocks = [block for block, _ in saved]
+    assert len(blocks) >= 3 and blocks == sorted(set(blocks))
+    assert all(synced_at == 0 for _, synced_at in saved)  # a cold sync's checkpoints are never fresh
+    resumed = ChainMirror(conn, deployment)
+    resumed.restore(read_snapshot(files.snapshot, deployment))
+    resumed.sync()
+    assert resumed.state().batches == synced.state().batches and resumed.freshness().within(60)

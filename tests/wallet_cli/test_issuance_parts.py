@@ -16,7 +16,13 @@ from nansen.crypto.keys import generate_private_key, private_key_to_jwk, public_
 from nansen.openid4vci.errors import IssuanceProtocolError
 from nansen.openid4vci.offer import offer_reference
 from wallet_cli.credential_instances import copies_left, copy_to_present, marked_shown
-from wallet_cli.display_metadata import claim_label, credential_display, pick_locale, stored_display
+from wallet_cli.display_metadata import (
+    claim_for_consent,
+    claim_label,
+    credential_display,
+    pick_locale,
+    stored_display,
+)
 from wallet_cli.errors import WalletError
 from wallet_cli.issuance_batch import batch_size, instances
 from wallet_cli.issuance_encryption import response_encryption
@@ -200,3 +206,13 @@ def test_each_presentation_takes_a_copy_not_shown_before() -> None:
         {"wallet": 1},
         None,
     )
+
+
+def test_the_consent_prompt_names_each_claim_by_its_path_beside_the_issuers_label() -> None:
+    record = {
+        "claim_labels": [
+            {"path": ["nationality"], "display": [{"name": "Nothing important", "locale": "en"}]}
+        ]
+    }
+    assert claim_for_consent(record, ["nationality"], "en") == "“Nothing important” (nationality)"
+    assert claim_for_consent(record, ["address", None], "en") == "address.*"
