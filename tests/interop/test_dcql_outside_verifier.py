@@ -173,7 +173,8 @@ def test_what_our_wallet_cannot_give_is_refused_and_nothing_is_sent(
     assert (
         result.exit_code == 4 and "nationality is not one of the values the verifier accepts" in result.output
     )
-    assert endpoint.received == []  # none of the three sent anything (section 6.4.2: never a partial answer)
+    # none of the three sent a presentation (section 6.4.2: never a partial answer), only access_denied
+    assert [parse_qs(body.decode())["error"] for _path, body in endpoint.received] == [["access_denied"]] * 3
 
 
 def test_an_unknown_transaction_data_type_refuses_the_whole_request(
