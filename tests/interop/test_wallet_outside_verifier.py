@@ -125,7 +125,7 @@ def test_signed_request_by_reference_with_get_and_an_encrypted_answer(setting: A
     shared = wallet("present", link, "--yes")
     assert shared.returncode == 0, shared.stdout + shared.stderr + str(verifier.outcome(request_id))
     assert "Verified verifier: Border Agency (x509_san_dns:localhost)" in shared.stdout
-    assert "Border Agency asks to see: nationality, age_over_18" in shared.stdout
+    assert "Border Agency asks to see:\n" in shared.stdout and ": nationality, age_over_18\n" in shared.stdout
     assert f"continue at: {verifier.base}/done#response_code=" in shared.stdout  # shown, not opened (§8.2)
     outcome = verifier.outcome(request_id)["outcome"]
     assert outcome["verified"] and outcome["claims"] == {"nationality": "SY", "age_over_18": True}
