@@ -100,7 +100,7 @@ class LogReader:
         self._ceiling = self._max_span
         self._max_results = max_results
         self._successes_at_ceiling = 0
-        self._batches = True
+        self._batch = HEADERS_PER_BATCH
 
     def read(self, first: int, target: int) -> CheckedRange:
         """The checked events of [first, last] for the widest ``last`` <= ``target`` the node serves."""
@@ -179,17 +179,16 @@ class LogReader:
 
     def _headers(self, first: int, last: int, numbers: list[int]) -> dict[int, dict[str, Any]]:
         answers: list[Any] = []
-        for start in range(0, len(numbers), HEADERS_PER_BATCH):
-            calls = [
-                ("eth_getBlockByNumber", [hex(n), False]) for n in numbers[start : start + HEADERS_PER_BATCH]
-            ]
-            if self._batches and len(calls) > 1:
-                try:
-                    answers.extend(self._rpc_batch(calls))
-                    continue
-                except RpcRefusedError:
-                    self._batches = False  # a node that refuses batches is asked one by one
-            answers.extend(self._rpc(method, params) for method, params in calls)
+        while len(answers) < len(numbers):
+            chunk = numbers[len(answers) : len(answers) + self._batch]
+            calls = [("eth_getBlockByNumber", [hex(n), False]) for n in chunk]
+            if len(calls) == 1:
+                answers.append(self._rpc(*calls[0]))
+                continue
+            try:
+                answers.extend(self._rpc_batch(calls))
+            except RpcRefusedError:
+                self._batch //= 2  # nodes cap batches (or refuse them: then one by one)
         headers: dict[int, dict[str, Any]] = {}
         for number, header in zip(numbers, answers, strict=True):
             try:
