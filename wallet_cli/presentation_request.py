@@ -73,9 +73,28 @@ def resolve(link: str, *, anchors_dir: Path) -> ResolvedRequest:
             return ResolvedRequest(parse_request_parameters(parameters), parameters, None, False)
         return _signed(parameters, anchors_dir)
     except NansenError as exc:
+        _tell_transaction_data_refused(exc)
         raise WalletError(
             _("This request cannot be used: {reason}").format(reason=exc.user_message), ExitCode.USAGE
         ) from None
+
+
+def _tell_transaction_data_refused(exc: Exception) -> None:
+    """A request refused only for its transaction data (sections 5.1, 8.5) is answered with
+    ``invalid_transaction_data``: by then the rest of it, and for a signed request its signature,
+    were found sound, so its response URI is the verifier's. Best effort, in clear."""
+    response_uri, state = getattr(exc, "response_uri", None), getattr(exc, "state", None)
+    if getattr(exc, "error", "") != "invalid_transaction_data" or not isinstance(response_uri, str):
+        return
+    import contextlib
+
+    import httpx
+
+    form = {"error": "invalid_transaction_data"} | (
+        {"state": state} if isinstance(state, str) and state else {}
+    )
+    with contextlib.suppress(httpx.HTTPError, httpx.InvalidURL):
+        httpx.post(response_uri, data=form, timeout=5, follow_redirects=False)
 
 
 def _signed(link: dict[str, str], anchors_dir: Path) -> ResolvedRequest:
@@ -86,7 +105,9 @@ def _signed(link: dict[str, str], anchors_dir: Path) -> ResolvedRequest:
 
     client_id = link.get("client_id")
     if not client_id:
-        raise WalletError(_("This request cannot be used: {reason}").format(reason="no client_id"))
+        raise WalletError(
+            _("This request cannot be used: {reason}").format(reason="no client_id"), ExitCode.USAGE
+        )
     wallet_nonce = None
     if "request" in link:
         token = link["request"]

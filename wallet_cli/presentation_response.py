@@ -84,11 +84,17 @@ def tell_error(resolved: ResolvedRequest, error: str) -> None:
         httpx.post(resolved.request.response_uri, data=form, timeout=5, follow_redirects=False)
 
 
-def send_presentations(ctx: Context, resolved: ResolvedRequest, presentations: dict[str, str]) -> None:
-    """Posts the vp_token; shows the verifier's redirect_uri if it gave one. Raises on refusal."""
+def send_presentations(
+    ctx: Context, resolved: ResolvedRequest, presentations: dict[str, str] | dict[str, list[str]]
+) -> None:
+    """Posts the vp_token (each query id to an array of presentations, section 8.1); shows the
+    verifier's redirect_uri if it gave one. Raises on refusal."""
     import httpx
 
-    token = {query_id: [presentation] for query_id, presentation in presentations.items()}
+    token = {
+        query_id: [answer] if isinstance(answer, str) else list(answer)
+        for query_id, answer in presentations.items()
+    }
     form = _form(resolved, {"vp_token": token})
     try:
         response = httpx.post(resolved.request.response_uri, data=form, timeout=20, follow_redirects=False)

@@ -9,6 +9,7 @@ from typing import Any
 
 import typer
 
+from nansen.openid4vp.dcql_paths import path_text
 from wallet_cli.context import Context
 from wallet_cli.errors import ExitCode, WalletError
 from wallet_cli.i18n import _
@@ -119,36 +120,50 @@ def present(
     request = resolved.request
     _check_formats(resolved)
     answer.check_encryption(resolved)
-    query = request.dcql_query.credentials[0]
     wallet = ctx.open_wallet()
-    paths = [tuple(p) for p in query.claims]
+    from wallet_cli.dcql_answer import answer_plan, consent_lines, presentations
+
     try:
-        stored = _pick(wallet, query.vct_values, paths, credential_id)
+        chosen = answer_plan(wallet, request, prefer=credential_id)
     except WalletError:
-        answer.tell_error(resolved, "access_denied")  # section 8.5: no credential fits
+        answer.tell_error(resolved, "access_denied")  # section 8.5: a required query cannot be met
         raise
     who = resolved.who
     _say_verifier(ctx, resolved)
-    from wallet_cli.display_metadata import claim_for_consent
-    from wallet_cli.i18n import language
-
-    named = ", ".join(claim_for_consent(stored.record, p, language()) for p in paths)
-    ctx.say(_("{who} asks to see: {claims}").format(who=who, claims=named))
+    answers = list(chosen.required)
+    if answers:
+        ctx.say(_("{who} asks to see:").format(who=who))
+        for line in consent_lines(wallet, answers):
+            ctx.say(line)
     if request.purpose:
         ctx.say(_("Reason given: {purpose}").format(purpose=request.purpose))
-    _warn_if_linkable(ctx, stored)
-    try:
-        presentation = _build(wallet, stored, paths, audience=request.audience, nonce=request.nonce)
-    except WalletError:
-        answer.tell_error(resolved, "access_denied")  # it lacks a claim, or cannot be presented
-        raise
-    if not yes and not typer.confirm(_("Share only these with them?")):
+    for entry in request.transaction_data:
+        ctx.say(_("They ask you to accept this statement: {text}").format(text=entry.text))
+    if answers and not yes and not typer.confirm(_("Share only these with them?")):
         answer.tell_error(resolved, "access_denied")  # nothing else is sent (section 8.5)
         raise WalletError(_("Nothing was shared."), ExitCode.DECLINED)
-    answer.send_presentations(ctx, resolved, {query.id: presentation})
-    wallet.record_event(
-        {"event": "shared", "to": who, "claims": [".".join(p) for p in paths], "credential": stored.id}
-    )
+    if chosen.optional:
+        # optional credential sets (section 6.4.2): only with the holder's own yes, never by --yes
+        ctx.say(_("{who} would also like to see, if you agree:").format(who=who))
+        for line in consent_lines(wallet, chosen.optional):
+            ctx.say(line)
+        if not yes and typer.confirm(_("Share these too?"), default=False):
+            answers.extend(chosen.optional)
+    if not answers:
+        answer.tell_error(resolved, "access_denied")
+        raise WalletError(_("Nothing was shared."), ExitCode.DECLINED)
+    try:
+        token = presentations(wallet, answers, request)
+    except WalletError:
+        answer.tell_error(resolved, "access_denied")  # a credential cannot be presented
+        raise
+    answer.send_presentations(ctx, resolved, token)
+    for each in answers:
+        for match in each.matches:
+            shared = [path_text(p) for p in match.disclose]
+            wallet.record_event(
+                {"event": "shared", "to": who, "claims": shared, "credential": match.credential.id}
+            )
     ctx.say(_("Shared with {who}.").format(who=who))
 
 
