@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import httpx
@@ -152,14 +152,19 @@ def obtain(
         request["credential_response_encryption"] = encryption.request_parameter()
     body = _deferred(access, endpoints, *access.post(endpoints.credential, request), waiting)
     notification_id = body.get("notification_id")
-    return Issued(
-        instances=instances(issued_credentials(body), keys),
+    issued = Issued(
+        instances=[],
         metadata=metadata,
         notification_id=notification_id if isinstance(notification_id, str) else None,
         notification_endpoint=endpoints.notification,
         access_token=access.access_token,
         token_type=access.token_type,
     )
+    try:
+        return replace(issued, instances=instances(issued_credentials(body), keys))
+    except WalletError:
+        notify(issued.notice, "credential_failure", sender.dpop_key)  # §11: it was issued, not kept
+        raise
 
 
 def notify(notice: Any, event: str, dpop_key: PrivateKey | None = None) -> bool:

@@ -37,6 +37,26 @@ def node(script: str, payload: dict[str, Any], *, timeout: float = 60) -> dict[s
     return answer
 
 
+class NodeServer:
+    """A server script of tests/interop as a real node process: it prints one JSON line ``{ok, base,
+    ...}`` (kept as ``started``) and serves until stopped."""
+
+    def __init__(self, script: str, payload: dict[str, Any]) -> None:
+        self.process = subprocess.Popen(
+            ["node", str(HERE / script), json.dumps(payload)], stdout=subprocess.PIPE, text=True
+        )
+        assert self.process.stdout is not None
+        self.started: dict[str, Any] = json.loads(self.process.stdout.readline())
+        assert self.started["ok"], self.started
+        self.base: str = self.started["base"]
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(10)
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+
+
 class IssuerProcess:
     def __init__(self, settings: IssuerSettings, port: int, staff_token: str, **extra_env: str) -> None:
         self.settings = settings

@@ -9,7 +9,8 @@
 //     issuer's key, OpenID4VCI 1.0 §10) or 'unsupported' (required, with an alg the wallet lacks);
 //   dpop: 'required' (RFC 9449 with server nonces at both endpoints) or 'loop' (a new nonce demanded
 //     on every try);
-//   by_reference: bool (the offer is served at a credential_offer_uri, §4.1.3).
+//   by_reference: bool (the offer is served at a credential_offer_uri, §4.1.3);
+//   deferred: bool (the credential endpoint answers 202 with a transaction_id, §9).
 // Prints one line {ok, base, offer_uri, tx_code}, then serves until killed; every request it saw is
 // at GET /seen.
 import { createServer } from 'node:http'
@@ -37,6 +38,7 @@ const seen = []
 const codes = { pre: b64url(random(16)), tx: options.tx_code ? '4711' : undefined }
 const tokens = new Set()
 const nonces = new Set()
+const pending = new Map() // transaction_id -> credentials (deferred issuance)
 const dpopNonces = { token: new Set(), resource: new Set() } // each server its own (RFC 9449 §8, §9)
 
 class Refusal extends Error {
@@ -96,6 +98,7 @@ const credentialIssuer = issuer.createCredentialIssuerMetadata({
   credential_endpoint: `${base}/v1/issue-credential`,
   ...(options.nonce ? { nonce_endpoint: `${base}/v1/fresh-nonce` } : {}),
   notification_endpoint: `${base}/v1/told`,
+  ...(options.deferred ? { deferred_credential_endpoint: `${base}/v1/collect-later` } : {}),
   ...(options.batch ? { batch_credential_issuance: { batch_size: options.batch } } : {}),
   ...encryptionMetadata,
   display: [{ name: 'Other NGO', locale: 'en' }],
@@ -150,18 +153,32 @@ async function accessCheck(request) {
   dpopNonceChallenge(request.headers.dpop, true)
 }
 
-async function credentialRequestOf(body, request) {
-  let unverified = JSON.parse(options.encryption && request.headers['content-type'] === 'application/jwt'
-    ? new TextDecoder().decode((await compactDecrypt(body, requestKey.privateKey)).plaintext)
-    : body)
-  if (options.encryption && request.headers['content-type'] !== 'application/jwt') throw new Refusal(400, { error: 'invalid_encryption_parameters', error_description: 'the request must be encrypted' })
+async function requestBody(body, request) {
+  const encrypted = request.headers['content-type'] === 'application/jwt'
+  if (options.encryption && !encrypted) throw new Refusal(400, { error: 'invalid_encryption_parameters', error_description: 'the request must be encrypted' })
+  const unverified = JSON.parse(encrypted ? new TextDecoder().decode((await compactDecrypt(body, requestKey.privateKey)).plaintext) : body)
   const asked = unverified.credential_response_encryption
   if (asked && asked.alg === undefined && asked.jwk?.alg) {
     // OpenID4VCI 1.0 §8.2 carries the JWE alg in the jwk ({jwk, enc, zip}); the library's 0.4.6
-    // credential request schema still requires the drafts' separate `alg` member, so it is copied
-    unverified = { ...unverified, credential_response_encryption: { ...asked, alg: asked.jwk.alg } }
+    // (deferred) credential request schema still requires the drafts' separate `alg`, so it is copied
+    return { ...unverified, credential_response_encryption: { ...asked, alg: asked.jwk.alg } }
   }
-  return issuer.parseCredentialRequest({ issuerMetadata, credentialRequest: unverified })
+  return unverified
+}
+
+async function credentialRequestOf(body, request) {
+  return issuer.parseCredentialRequest({ issuerMetadata, credentialRequest: await requestBody(body, request) })
+}
+
+// §10: the (deferred) credential response as a JWE to the key the request carried, when asked for
+async function sealedReply(status, credentialResponse, credentialRequest) {
+  if (!options.encryption) return [status, credentialResponse]
+  const encryption = credentialRequest.credential_response_encryption
+  if (!encryption?.jwk) return [400, { error: 'invalid_encryption_parameters' }]
+  const sealed = await new CompactEncrypt(new TextEncoder().encode(JSON.stringify(credentialResponse)))
+    .setProtectedHeader({ alg: 'ECDH-ES', enc: encryption.enc })
+    .encrypt(await importJWK(encryption.jwk, 'ECDH-ES'))
+  return [status, sealed]
 }
 
 const routes = {
@@ -221,17 +238,27 @@ const routes = {
       credentials.push({ credential: issue(signer.publicJwk) })
     }
     if (options.wrong_count) credentials.push({ credential: issue(newKey().publicJwk) })
-    const made = issuer.createCredentialResponse({ credentials, credentialRequest: parsed, notificationId: 'note-1' })
-    const credentialResponse = made.credentialResponse ?? made
-    if (options.encryption) {
-      const encryption = parsed.credentialRequest.credential_response_encryption
-      if (!encryption?.jwk) return [400, { error: 'invalid_encryption_parameters' }]
-      const sealed = await new CompactEncrypt(new TextEncoder().encode(JSON.stringify(credentialResponse)))
-        .setProtectedHeader({ alg: 'ECDH-ES', enc: encryption.enc })
-        .encrypt(await importJWK(encryption.jwk, 'ECDH-ES'))
-      return [200, sealed]
+    if (options.deferred) { // §9: not ready yet; collected at the deferred endpoint
+      const transactionId = b64url(random(12))
+      pending.set(transactionId, credentials)
+      const made = issuer.createCredentialResponse({ transactionId, interval: 1, credentialRequest: parsed })
+      return sealedReply(202, made.credentialResponse ?? made, parsed.credentialRequest)
     }
-    return [200, credentialResponse]
+    const made = issuer.createCredentialResponse({ credentials, credentialRequest: parsed, notificationId: 'note-1' })
+    return sealedReply(200, made.credentialResponse ?? made, parsed.credentialRequest)
+  },
+  'POST /v1/collect-later': async (body, request) => {
+    await accessCheck(request)
+    const unverified = await requestBody(body, request)
+    const { deferredCredentialRequest } = issuer.parseDeferredCredentialRequest({ deferredCredentialRequest: unverified })
+    const credentials = pending.get(deferredCredentialRequest.transaction_id)
+    if (!credentials) return [400, { error: 'invalid_transaction_id' }]
+    pending.delete(deferredCredentialRequest.transaction_id)
+    // OpenID4VCI 1.0 §9.2 lets a deferred response that carries credentials carry a notification_id
+    // (it is the transaction_id answer that must not); 0.4.6's zDeferredCredentialResponse refuses it
+    // exactly when credentials are present (`notification_id && credentials`), so it is added after
+    const made = { ...issuer.createDeferredCredentialResponse({ credentials }), notification_id: 'note-1' }
+    return sealedReply(200, made, deferredCredentialRequest)
   },
   'POST /v1/told': async (body, request) => {
     await accessCheck(request)

@@ -149,6 +149,8 @@ def test_a_batch_with_more_credentials_than_keys_is_refused(
     proofs = json.loads(request)["proofs"]["jwt"]
     assert len({jwk_thumbprint(part(p, 0)["jwk"]) for p in proofs}) == 2  # one fresh key per credential
     assert json.loads(wallet("list", "--json").stdout)["credentials"] == []
+    (told,) = issuer.bodies("/v1/told")
+    assert json.loads(told)["event"] == "credential_failure"  # §11: issued, but not kept
 
 
 @pytest.mark.chain
@@ -175,3 +177,17 @@ def test_nansens_own_issuer_with_dpop_only(tmp_path: Path) -> None:
         if process is not None:
             process.stop()
         devchain.stop(tmp_path / "chain")
+
+
+def test_deferred_issuance_keeps_dpop_and_encryption(
+    outside: Callable[..., OutsideIssuer], wallet: WalletRun
+) -> None:
+    issuer = outside(nonce=True, batch=2, encryption="required", dpop="required", deferred=True)
+    received = wallet("receive", issuer.offer_uri)
+    assert received.returncode == 0, received.stdout + received.stderr
+    assert "still preparing" in received.stdout and "gave 2 copies" in received.stdout
+    (collected,) = issuer.requests("/v1/collect-later")  # the nonce the credential endpoint gave holds
+    assert collected["headers"]["authorization"].startswith("DPoP ") and "ath" in part(
+        collected["headers"]["dpop"], 1
+    )
+    assert collected["headers"]["content-type"] == "application/jwt"  # encrypted, with its own response key
