@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -16,6 +17,7 @@ import httpx
 HERE = Path(__file__).resolve().parent
 WALLET = str(Path(sys.executable).with_name("nansen-wallet"))
 PASSPHRASE = "a good passphrase"
+START_TIMEOUT = 60
 WalletRun = Callable[..., subprocess.CompletedProcess[str]]
 
 
@@ -27,6 +29,10 @@ class OutsideIssuer:
             text=True,
         )
         assert self.process.stdout is not None
+        ready, _, _ = select.select([self.process.stdout], [], [], START_TIMEOUT)
+        if not ready:  # a hung node process must not hang the suite
+            self.stop()
+            raise AssertionError(f"the outside issuer did not start within {START_TIMEOUT} s")
         started = json.loads(self.process.stdout.readline())
         assert started["ok"], started
         self.base: str = started["base"]
@@ -44,7 +50,11 @@ class OutsideIssuer:
 
     def stop(self) -> None:
         self.process.terminate()
-        self.process.wait(10)
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(10)
         if self.process.stdout is not None:
             self.process.stdout.close()
 
