@@ -9,7 +9,7 @@ on. Edges map them to HTTP problem details or CLI exit codes; the core never doe
     NansenError
     ├── ConfigurationError        settings, deployment files, keystores
     ├── ChainError                see nansen.chain.errors (RPC, transactions, reverts)
-    ├── CryptoError               see nansen.crypto.errors (keys, JWS)
+    ├── CryptoError               see nansen.crypto.errors (keys, JWS, JWE), nansen.x509_trust
     ├── CredentialError           see nansen.sdjwt.errors, nansen.credential (formats, verification)
     │                             and nansen.offline_transport (offline QR frames)
     ├── MerkleError               see nansen.merkle

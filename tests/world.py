@@ -77,14 +77,20 @@ class World:
     claims: dict[str, object] = field(default_factory=lambda: dict(CLAIMS))
 
     def issue(
-        self, count: int = 3, *, status_index: int = 7, anchor: bool = True, anchored_at: int = NOW - 90
+        self,
+        count: int = 3,
+        *,
+        status_index: int = 7,
+        anchor: bool = True,
+        anchored_at: int = NOW - 90,
+        vct: str = VCT,
     ) -> list[IssuedSdJwt]:
         """``count`` credentials of one batch; ``anchor=False`` leaves their root off the registry
         (``anchored_at`` is the time their anchor claim says it was anchored all the same)."""
         prepared = [
             prepare_credential(
                 issuer_id=ISSUER_ID,
-                vct=VCT,
+                vct=vct,
                 claims=self.claims,
                 disclosable=DISCLOSABLE,
                 holder_key=self.holder_key.public_key(),

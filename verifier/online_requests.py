@@ -7,13 +7,13 @@ import time
 from collections.abc import Sequence
 from enum import StrEnum
 
-from nansen.openid4vp.dcql import build_query, parse_query
+from nansen.openid4vp.dcql import DcqlQuery
 from nansen.openid4vp.request import new_request
+from nansen.openid4vp.transaction_data import TransactionData
 from verifier.deps import ServiceState
+from verifier.officer_query import officer_query, pack, unpack
 from verifier.request_objects import by_reference_link, prepare_signed_request
 from verifier.store import StoredRequest
-
-CREDENTIAL_QUERY_ID = "credential"
 
 
 class Progress(StrEnum):
@@ -27,18 +27,26 @@ class Progress(StrEnum):
 
 
 def create_online_request(
-    state: ServiceState, *, credential_type: str, claims: Sequence[Sequence[str]], purpose: str
+    state: ServiceState,
+    *,
+    credential_type: str = "",
+    claims: Sequence[Sequence[str]] = (),
+    purpose: str,
+    query: DcqlQuery | None = None,
+    transaction_data: tuple[TransactionData, ...] = (),
 ) -> tuple[StoredRequest, str]:
-    """Stores a new request and returns it with its ``openid4vp://`` link."""
+    """Stores a new request (for ``query``, else for the type and claims) and returns it with its
+    ``openid4vp://`` link."""
     request_id = secrets.token_urlsafe(24)  # unguessable: the wallet-facing URL is addressed by it
     nonce = secrets.token_urlsafe(24)  # 192 bits, single use
-    query = build_query(CREDENTIAL_QUERY_ID, credential_type, [tuple(p) for p in claims])
+    query = query or officer_query(credential_type=credential_type, claims=claims, dcql_query=None)
     request = new_request(
         response_uri=_response_uri(state, request_id),
         nonce=nonce,
         state=request_id,
         dcql_query=query,
         purpose=purpose,
+        transaction_data=transaction_data,
     )
     signer = state.request_signer
     stored = state.store.add_request(
@@ -46,7 +54,7 @@ def create_online_request(
         kind="online",
         nonce=nonce,
         audience=request.audience if signer is None else signer.client_id,
-        query=query.to_json(),
+        query=pack(query, transaction_data),
         purpose=purpose,
         ttl=state.settings.request_ttl_seconds,
     )
@@ -63,12 +71,14 @@ def online_request(state: ServiceState, request_id: str) -> tuple[StoredRequest,
         return None
     if state.request_signer is not None:
         return stored, by_reference_link(state, state.request_signer, request_id)
+    query, transaction_data = unpack(stored.query)
     request = new_request(
         response_uri=_response_uri(state, request_id),
         nonce=stored.nonce,
         state=request_id,
-        dcql_query=parse_query(stored.query),
+        dcql_query=query,
         purpose=stored.purpose,
+        transaction_data=transaction_data,
     )
     return stored, request.to_uri()
 

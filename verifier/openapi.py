@@ -17,6 +17,9 @@ _REQUEST_OBJECT: Answers = {
 }
 BY_TAG: dict[str, Answers] = {"officer": _SIGN_IN}
 ANSWERS: dict[str, Answers] = {
+    "POST /requests": {
+        400: problem("The DCQL query or transaction data cannot be used (`reason`: dcql_invalid, ...)."),
+    },
     "GET /requests/{request_id}/qr.png": {
         200: media("image/png", "The request's QR code."),
         404: problem("No such presentation request."),

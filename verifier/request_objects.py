@@ -18,10 +18,10 @@ from urllib.parse import urlencode
 
 from nansen.crypto.errors import JsonError
 from nansen.crypto.jsonstrict import loads_strict
-from nansen.openid4vp.dcql import parse_query
 from nansen.openid4vp.errors import PresentationProtocolError
 from nansen.openid4vp.request import CLIENT_METADATA, SCHEME
 from verifier.deps import ServiceState
+from verifier.officer_query import unpack
 from verifier.request_signing import RequestSigner
 from verifier.response_encryption import encryption_metadata, new_response_key
 from verifier.store import StoredRequest
@@ -69,6 +69,7 @@ def signed_request_object(
     if private_jwk is not None:
         metadata.update(encryption_metadata(private_jwk))
         response_mode = "direct_post.jwt"
+    query, transaction_data = unpack(stored.query)
     payload: dict[str, Any] = {
         "iss": signer.client_id,  # RFC 9101 readers expect it; OpenID4VP wallets ignore it (§5)
         "aud": audience,
@@ -80,11 +81,13 @@ def signed_request_object(
         "response_uri": f"{state.settings.public_url.rstrip('/')}/wallet/responses/{stored.id}",
         "nonce": stored.nonce,
         "state": stored.id,
-        "dcql_query": parse_query(stored.query).to_json(),
+        "dcql_query": query.to_json(),
         "client_metadata": metadata,
     }
     if stored.purpose:
         payload["purpose"] = stored.purpose
+    if transaction_data:
+        payload["transaction_data"] = [e.encoded for e in transaction_data]
     if wallet_nonce is not None:
         payload["wallet_nonce"] = wallet_nonce
     return signer.sign(payload)

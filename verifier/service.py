@@ -7,8 +7,10 @@ import time
 from typing import Any
 
 from nansen.credential.result import CheckName, Outcome, Verdict, VerificationResult
-from nansen.openid4vp.dcql import CredentialQuery, parse_query, requested_only
-from nansen.openid4vp.errors import ClaimsMissingError
+from nansen.openid4vp.dcql import CredentialQuery
+from nansen.openid4vp.dcql_match import HeldCredential, match_claims, unmet_claims
+from nansen.openid4vp.dcql_paths import path_text, project
+from nansen.openid4vp.errors import Miss
 from verifier.chain_link import TrustLink
 
 NOT_YET_SEEN_DETAIL = (
@@ -37,19 +39,24 @@ def verify_for_query(
             verdict, reason = Verdict.INVALID, "credential_type:not_requested"
             checks.append({"name": "credential_type", "outcome": "failed", "reason": "not_requested"})
         else:
-            try:
-                claims = requested_only(query, result.claims)
-                checks.append({"name": "requested_claims", "outcome": "passed", "reason": "ok"})
-            except ClaimsMissingError as exc:
-                verdict, reason = Verdict.INVALID, "requested_claims:claims_missing"
+            # the claims the query asks for (the first claim set they satisfy, values respected),
+            # and only those: whatever else was disclosed stays out of the result
+            found = match_claims(query, HeldCredential("presented", result.vct or "", result.claims))
+            if isinstance(found, Miss):
+                misses = [found] if query.claim_sets else unmet_claims(result.claims, query.claims or ())
+                code = "value_mismatch" if misses[0].code == "value_mismatch" else "claims_missing"
+                verdict, reason = Verdict.INVALID, f"requested_claims:{code}"
                 checks.append(
                     {
                         "name": "requested_claims",
                         "outcome": "failed",
-                        "reason": "claims_missing",
-                        "missing": [".".join(str(k) for k in p) for p in exc.missing],
+                        "reason": code,
+                        "missing": [path_text(m.path) for m in misses],
                     }
                 )
+            else:
+                claims = project(result.claims, found.disclose)
+                checks.append({"name": "requested_claims", "outcome": "passed", "reason": "ok"})
     body = _body(result, verdict=verdict, reason=reason, checks=checks, claims=claims)
     if verdict is Verdict.UNKNOWN:
         problem = link.problem()
@@ -115,7 +122,3 @@ def outcome_without_presentation(reason: str, detail: str) -> dict[str, Any]:
     """A result for a request the wallet answered with an error (OpenID4VP 1.0 §8.5): nothing was
     presented, so nothing is known about any credential; "unknown", with the reason."""
     return {**refusal(reason, detail), "verdict": Verdict.UNKNOWN.value}
-
-
-def single_query(stored_query: dict[str, Any]) -> CredentialQuery:
-    return parse_query(stored_query).credentials[0]

@@ -160,6 +160,10 @@ def present(
     credential_type: Annotated[
         str | None, typer.Option("--type", help="offline: the credential type (vct) the officer accepts")
     ] = None,
+    trust_anchors: Annotated[
+        Path | None,
+        typer.Option(help="folder of PEM certificates whose verifiers' signed requests you trust"),
+    ] = None,
 ) -> None:
     """Share claims with a verifier."""
     from wallet_cli.commands.present import present as run
@@ -175,6 +179,7 @@ def present(
         credential_id=credential,
         out=out,
         credential_type=credential_type,
+        trust_anchors=trust_anchors,
     )
 
 

@@ -17,7 +17,9 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from nansen.openid4vp.dcql import CredentialQuery, missing_claims
+from nansen.openid4vp.dcql import ClaimsQuery
+from nansen.openid4vp.dcql_match import unmet_claims
+from nansen.openid4vp.dcql_paths import path_text
 from wallet_cli.credential_record import ChainCheck, chain_check, expires_at, with_content
 from wallet_cli.errors import ExitCode, WalletError
 from wallet_cli.i18n import _
@@ -72,13 +74,13 @@ def choose(
     of_type = [c for c in credentials if not wanted.vct_values or c.record.get("vct") in wanted.vct_values]
     if not of_type:
         raise WalletError(_("You have no credential of the kind the verifier asks for."), ExitCode.NOT_FOUND)
-    query = CredentialQuery("wanted", wanted.vct_values, wanted.claims)
-    with_claims = [c for c in of_type if not missing_claims(query, _claims(c))]
+    asked = [ClaimsQuery(path) for path in wanted.claims]
+    with_claims = [c for c in of_type if not unmet_claims(_claims(c), asked)]
     if not with_claims:
-        missing = missing_claims(query, _claims(of_type[-1]))
+        missing = unmet_claims(_claims(of_type[-1]), asked)
         raise WalletError(
             _("Your credential does not have: {claims}").format(
-                claims=", ".join(".".join(p) for p in missing)
+                claims=", ".join(path_text(m.path) for m in missing)
             ),
             ExitCode.NOT_FOUND,
         )

@@ -28,6 +28,9 @@ class WalletSettings(BaseSettings):
     chain_id: int = Field(default=31337, gt=0)
     deployments_dir: Path = Path("deployments")
     chain_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    # PEM files of the certificate authorities whose verifiers' signed requests are trusted
+    # (default: the folder trust-anchors in the wallet folder); `present --trust-anchors` wins
+    trust_anchors_dir: Path | None = None
 
     @field_validator("rpc_url")
     @classmethod

@@ -7,7 +7,7 @@ SD-JWT is only parsed, to learn where each disclosure sits.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from nansen.crypto.jsonstrict import loads_strict
@@ -84,13 +84,15 @@ def create_presentation(
     nonce: str,
     iat: int,
     subtree: bool = True,
+    kb_claims: Mapping[str, Any] | None = None,
 ) -> str:
-    """``<jwt>~<d...>~<kb-jwt>``; with ``holder_key=None`` no KB-JWT is added (``<jwt>~<d...>~``)."""
+    """``<jwt>~<d...>~<kb-jwt>``; with ``holder_key=None`` no KB-JWT is added (``<jwt>~<d...>~``).
+    ``kb_claims`` are further KB-JWT members (OpenID4VP's ``transaction_data_hashes``)."""
     jwt, chosen = select_disclosures(issued, disclose, subtree=subtree)
     presented = join(jwt, [d.encoded for d in chosen])
     if holder_key is None:
         return presented
-    kb_payload = {"iat": iat, "aud": aud, "nonce": nonce, "sd_hash": sd_hash(presented)}
+    kb_payload = {**(kb_claims or {}), "iat": iat, "aud": aud, "nonce": nonce, "sd_hash": sd_hash(presented)}
     kb_jwt = sign_compact(
         header={"typ": KB_TYP},
         payload=json.dumps(kb_payload, separators=(",", ":")).encode("utf-8"),

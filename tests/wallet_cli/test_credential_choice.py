@@ -201,6 +201,7 @@ def test_online_says_so_when_every_credential_is_unusable(tmp_path: Path, world:
     wallet, _valid, _invalid = wallet_with(tmp_path, world, revoked, {"expires_at": 1})
     with issuer_double() as verifier:
         result = run(wallet, "present", _request(verifier.url + "/cb"), "--yes")
-        assert verifier.received == []  # nothing was sent
+        # no claim leaves the wallet; the verifier only learns the answer is no (OpenID4VP 1.0 §8.5)
+        assert verifier.received == [("/cb", b"error=access_denied&state=s")]
     assert result.exit_code == 7
     assert "expired" in result.output and "revoked by its issuer" in result.output

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 
 from nansen.qr import qr_png, qr_text
 from verifier.deps import CurrentOfficer, StateDep
+from verifier.officer_query import officer_query, statements
 from verifier.online_requests import Progress, create_online_request, online_request, progress
 from verifier.problems import problem
 from verifier.schemas import PresentationRequestCreate, PresentationRequestPublic
@@ -26,8 +27,16 @@ _GONE = {
 def create_request(
     body: PresentationRequestCreate, state: StateDep, officer: CurrentOfficer
 ) -> PresentationRequestPublic:
+    if (body.dcql_query is None) != (body.credential_type is not None and body.claims is not None) or (
+        body.dcql_query is not None and (body.credential_type is not None or body.claims is not None)
+    ):
+        raise HTTPException(422, "Give credential_type and claims, or a dcql_query (not both).")
+    query = officer_query(
+        credential_type=body.credential_type, claims=body.claims, dcql_query=body.dcql_query
+    )
+    transaction_data = statements(query, [(s.text, s.credential_ids) for s in body.transaction_data])
     stored, uri = create_online_request(
-        state, credential_type=body.credential_type, claims=body.claims, purpose=body.purpose
+        state, purpose=body.purpose, query=query, transaction_data=transaction_data
     )
     return PresentationRequestPublic(
         id=stored.id,

@@ -14,13 +14,14 @@ from fastapi.responses import JSONResponse
 from nansen.crypto.errors import JsonError
 from nansen.crypto.jsonstrict import loads_strict
 from nansen.errors import NansenError
-from nansen.openid4vp.dcql import parse_query
 from nansen.openid4vp.errors import PresentationProtocolError
 from nansen.openid4vp.request import parse_vp_token
 from verifier.deps import ServiceState, StateDep
+from verifier.officer_query import unpack
 from verifier.problems import oauth_error as _error
+from verifier.response_check import verify_response
 from verifier.response_encryption import MAX_RESPONSE_CHARS, open_response
-from verifier.service import outcome_without_presentation, single_query, verify_for_query
+from verifier.service import outcome_without_presentation
 from verifier.store import StoredRequest
 
 router = APIRouter(prefix="/wallet", tags=["wallet"])
@@ -95,18 +96,20 @@ def _answer(
     # a malformed vp_token is refused before the request is used up, so the wallet can send a
     # correct one while the request lives; a well-formed one is judged and recorded once
     try:
-        presentations = parse_vp_token(vp_token, parse_query(stored.query))
-        body = verify_for_query(
+        query, transaction_data = unpack(stored.query)
+        presentations = parse_vp_token(vp_token, query)
+        body = verify_response(
             state.link,
-            presentation=next(iter(presentations.values())),
-            query=single_query(stored.query),
+            query=query,
+            transaction_data=transaction_data,
+            presentations=presentations,
             audience=stored.audience,
             nonce=stored.nonce,
         )
     except NansenError as exc:
         return _error(400, "invalid_request", f"The vp_token is malformed: {exc.user_message}")
-    if body["reason"] == UNPARSEABLE:
-        return _error(400, "invalid_request", "The vp_token's presentation is not an SD-JWT.")
+    if any(b["reason"] == UNPARSEABLE for q in body["queries"] for b in q["presentations"]):
+        return _error(400, "invalid_request", "A presentation in the vp_token is not an SD-JWT.")
     # single use: of many copies arriving at once, one wins this atomic update
     if not state.store.consume(request_id):
         return _error(400, "invalid_request", "This request was already answered or has expired.")

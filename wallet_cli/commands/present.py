@@ -1,18 +1,19 @@
-"""present: answer an OpenID4VP request (direct_post), or build an offline presentation as a QR."""
+"""present: answer an OpenID4VP request (direct_post or direct_post.jwt), or build an offline
+presentation as a QR."""
 
 from __future__ import annotations
 
-import contextlib
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import typer
 
+from nansen.openid4vp.dcql_paths import path_text
 from wallet_cli.context import Context
 from wallet_cli.errors import ExitCode, WalletError
 from wallet_cli.i18n import _
+from wallet_cli.presentation_request import ResolvedRequest
 from wallet_cli.qr_input import text_or_qr
 from wallet_cli.store.wallet import StoredCredential, Wallet
 
@@ -95,6 +96,7 @@ def present(
     credential_id: str | None,
     out: Path | None,
     credential_type: str | None = None,
+    trust_anchors: Path | None = None,
 ) -> None:
     if offline:
         _present_offline(
@@ -111,65 +113,98 @@ def present(
         raise WalletError(
             _("Give the verifier's request link or QR image, or use --offline."), ExitCode.USAGE
         )
-    from nansen.errors import NansenError
-    from nansen.openid4vp.request import parse_request_uri, vp_token_form
+    from wallet_cli import presentation_response as answer
+    from wallet_cli.presentation_request import resolve
+
+    resolved = resolve(text_or_qr(request_text), anchors_dir=_anchors_dir(ctx, trust_anchors))
+    request = resolved.request
+    _check_formats(resolved)
+    answer.check_encryption(resolved)
+    wallet = ctx.open_wallet()
+    from wallet_cli.dcql_answer import answer_plan, consent_lines, presentations
 
     try:
-        request = parse_request_uri(text_or_qr(request_text))
-    except NansenError as exc:
-        raise WalletError(
-            _("This request cannot be used: {reason}").format(reason=exc.user_message), ExitCode.USAGE
-        ) from None
-    query = request.dcql_query.credentials[0]
-    wallet = ctx.open_wallet()
-    paths = [tuple(p) for p in query.claims]
-    stored = _pick(wallet, query.vct_values, paths, credential_id)
-    who = urlsplit(request.response_uri).hostname or request.response_uri
-    from wallet_cli.display_metadata import claim_for_consent
-    from wallet_cli.i18n import language
-
-    named = ", ".join(claim_for_consent(stored.record, p, language()) for p in paths)
-    ctx.say(_("{who} asks to see: {claims}").format(who=who, claims=named))
+        chosen = answer_plan(wallet, request, prefer=credential_id)
+    except WalletError:
+        answer.tell_error(resolved, "access_denied")  # section 8.5: a required query cannot be met
+        raise
+    who = resolved.who
+    _say_verifier(ctx, resolved)
+    answers = list(chosen.required)
+    if answers:
+        ctx.say(_("{who} asks to see:").format(who=who))
+        for line in consent_lines(wallet, answers):
+            ctx.say(line)
     if request.purpose:
         ctx.say(_("Reason given: {purpose}").format(purpose=request.purpose))
-    _warn_if_linkable(ctx, stored)
-    presentation = _build(wallet, stored, paths, audience=request.audience, nonce=request.nonce)
-    if not yes and not typer.confirm(_("Share only these with them?")):
-        _tell_declined(request.response_uri, request.state)
+    for entry in request.transaction_data:
+        ctx.say(_("They ask you to accept this statement: {text}").format(text=entry.text))
+    if answers and not yes and not typer.confirm(_("Share only these with them?")):
+        answer.tell_error(resolved, "access_denied")  # nothing else is sent (section 8.5)
         raise WalletError(_("Nothing was shared."), ExitCode.DECLINED)
-    import httpx
-
+    if chosen.optional:
+        # optional credential sets (section 6.4.2): only with the holder's own yes, never by --yes
+        ctx.say(_("{who} would also like to see, if you agree:").format(who=who))
+        for line in consent_lines(wallet, chosen.optional):
+            ctx.say(line)
+        if not yes and typer.confirm(_("Share these too?"), default=False):
+            answers.extend(chosen.optional)
+    if not answers:
+        answer.tell_error(resolved, "access_denied")
+        raise WalletError(_("Nothing was shared."), ExitCode.DECLINED)
     try:
-        response = httpx.post(
-            request.response_uri, data=vp_token_form(request, {query.id: presentation}), timeout=20
-        )
-    except (httpx.HTTPError, httpx.InvalidURL):  # InvalidURL is not an HTTPError
-        raise WalletError(
-            _(
-                "Cannot reach the verifier. If the officer can scan your screen, use: "
-                "nansen-wallet present --offline --nonce N --audience A"
-            ),
-            ExitCode.UNREACHABLE,
-        ) from None
-    if response.status_code != 200:
-        raise WalletError(
-            _("The verifier did not accept the answer. Ask the officer for a new request."),
-            ExitCode.VERIFICATION_FAILED,
-        )
-    wallet.record_event(
-        {"event": "shared", "to": who, "claims": [".".join(p) for p in paths], "credential": stored.id}
-    )
+        token = presentations(wallet, answers, request)
+    except WalletError:
+        answer.tell_error(resolved, "access_denied")  # a credential cannot be presented
+        raise
+    answer.send_presentations(ctx, resolved, token)
+    for each in answers:
+        for match in each.matches:
+            shared = [path_text(p) for p in match.disclose]
+            wallet.record_event(
+                {"event": "shared", "to": who, "claims": shared, "credential": match.credential.id}
+            )
     ctx.say(_("Shared with {who}.").format(who=who))
 
 
-def _tell_declined(response_uri: str, state: str) -> None:
-    """Tells the verifier the holder said no (OpenID4VP 1.0 section 8.5, access_denied), so the
-    officer sees it at once instead of waiting for the request to expire. Nothing else is sent;
-    if the verifier cannot be reached the holder's answer is the same."""
-    import httpx
+def _anchors_dir(ctx: Context, option: Path | None) -> Path:
+    """--trust-anchors, else NANSEN_WALLET_TRUST_ANCHORS_DIR, else trust-anchors in the wallet folder."""
+    return option or ctx.settings.trust_anchors_dir or ctx.data_dir / "trust-anchors"
 
-    with contextlib.suppress(httpx.HTTPError, httpx.InvalidURL):
-        httpx.post(response_uri, data={"error": "access_denied", "state": state}, timeout=5)
+
+def _say_verifier(ctx: Context, resolved: ResolvedRequest) -> None:
+    if resolved.signed:
+        ctx.say(
+            _(
+                "Verified verifier: {name} ({client_id}); its certificate leads to one of your trust anchors."
+            ).format(name=resolved.verified_name or "?", client_id=resolved.request.client_id)
+        )
+    else:
+        ctx.say(
+            _("Not verified: {who}. The request is not signed, so anyone could have made it.").format(
+                who=resolved.who
+            )
+        )
+
+
+def _check_formats(resolved: ResolvedRequest) -> None:
+    """The verifier must accept dc+sd-jwt with ES256 (its vp_formats_supported), else it is told."""
+    from nansen.openid4vp.client_metadata import FormatsNotSupportedError, check_formats, client_metadata
+    from wallet_cli.presentation_response import tell_error
+
+    try:
+        check_formats(client_metadata(resolved.parameters))
+    except FormatsNotSupportedError:
+        tell_error(resolved, "vp_formats_not_supported")
+        raise WalletError(
+            [
+                _("The verifier does not accept the kind of credential this wallet holds (SD-JWT, ES256)."),
+                _("Nothing was shared. The verifier was told: {error}.").format(
+                    error="vp_formats_not_supported"
+                ),
+            ],
+            ExitCode.VERIFICATION_FAILED,
+        ) from None
 
 
 def _present_offline(
