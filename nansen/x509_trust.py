@@ -19,6 +19,7 @@ reported as expired rather than as untrusted. Every refusal is an ``X509TrustErr
 from __future__ import annotations
 
 import hashlib
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,6 +29,7 @@ from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509.oid import NameOID
 from cryptography.x509.verification import (
     Criticality,
@@ -52,6 +54,7 @@ _UNREADABLE = (
     x509.DuplicateExtension,
     x509.UnsupportedGeneralNameType,
     x509.InvalidVersion,
+    CryptographyDeprecationWarning,
 )
 
 
@@ -116,7 +119,11 @@ def parse_x5c(unverified_x5c: object) -> list[x509.Certificate]:
         try:
             # x5c is standard base64 with padding; turned into base64url for the strict decoder
             der = b64url_decode(entry.replace("+", "-").replace("/", "_").rstrip("="))
-            certificate = x509.load_der_x509_certificate(der)
+            with warnings.catch_warnings():
+                # what cryptography only warns of today (a serial number that is not positive,
+                # RFC 5280 4.1.2.2) it will refuse later: refused here already
+                warnings.simplefilter("error", CryptographyDeprecationWarning)
+                certificate = x509.load_der_x509_certificate(der)
             # parsed lazily by cryptography: read now, so a damaged part fails here, named as such
             certificate.public_key(), certificate.extensions, certificate.subject
             certificates.append(certificate)

@@ -26,6 +26,7 @@ class Relay:
         # names the process behind a client port (tests/verifier/test_shared_sync.py): method -> callers
         self.identify: Callable[[int], object] | None = None
         self.callers: dict[str, set[object]] = {}
+        self.max_batch: int | None = None  # a larger JSON-RPC batch is refused whole, as some providers do
         self._lock = threading.Lock()
 
     def forward(self, request: Message) -> Message:
@@ -37,6 +38,8 @@ class Relay:
             return json.loads(answer.read())  # type: ignore[no-any-return]
 
     def answer(self, request: Message, caller: object = None) -> Message:
+        if request.get("method") == "batch too large":
+            return refusal(request, f"batch size exceeds {self.max_batch}", code=-32600)
         with self._lock:
             self.calls[str(request.get("method"))] += 1
             self.callers.setdefault(str(request.get("method")), set()).add(caller)
@@ -62,6 +65,8 @@ def rpc_relay(upstream: str, rewrite: Rewrite | None = None) -> Iterator[Relay]:
         def do_POST(self) -> None:
             parsed = json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))))
             who = relay.identify(self.client_address[1]) if relay.identify is not None else None
+            if isinstance(parsed, list) and relay.max_batch is not None and len(parsed) > relay.max_batch:
+                parsed = {"jsonrpc": "2.0", "id": None, "method": "batch too large"}
             answer: Any = (
                 [relay.answer(r, who) for r in parsed]
                 if isinstance(parsed, list)

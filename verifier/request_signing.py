@@ -27,6 +27,7 @@ from nansen.crypto.certificates import own_certificate_chain, x5c_values
 from nansen.crypto.jws import sign_compact
 from nansen.crypto.keys import PrivateKey, load_encrypted_private_key
 from nansen.errors import ConfigurationError, NansenError
+from nansen.x509_trust import dns_names
 from verifier.settings import VerifierSettings
 
 REQUEST_OBJECT_TYP = "oauth-authz-req+jwt"  # RFC 9101 §10.8; wallets refuse request objects without it
@@ -57,7 +58,7 @@ def load_request_signer(settings: VerifierSettings) -> RequestSigner | None:
     leaf = chain[0]
     if settings.client_id_prefix == "x509_san_dns":
         host = urlsplit(settings.public_url).hostname or ""
-        if host not in [name.lower() for name in _dns_names(leaf)]:  # DNS names ignore case
+        if host not in [name.lower() for name in dns_names(leaf)]:  # DNS names ignore case
             raise ConfigurationError(
                 f"the certificate in {chain_file} has no dNSName {host!r} (the host of "
                 "NANSEN_VERIFIER_PUBLIC_URL), which the x509_san_dns client id prefix needs; "
@@ -94,17 +95,9 @@ def _load_key(path: Path, passphrase: str) -> PrivateKey:
     return PrivateKey(key)
 
 
-def _dns_names(certificate: x509.Certificate) -> list[str]:
-    try:
-        names = certificate.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
-    except x509.ExtensionNotFound:
-        return []
-    return [str(n) for n in names.get_values_for_type(x509.DNSName)]
-
-
 def _display_name(certificate: x509.Certificate) -> str:
     names = certificate.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
     if names and isinstance(names[0].value, str):
         return names[0].value[:200]
-    dns = _dns_names(certificate)
+    dns = dns_names(certificate)
     return dns[0] if dns else ""

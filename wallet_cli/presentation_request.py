@@ -105,7 +105,9 @@ def _signed(link: dict[str, str], anchors_dir: Path) -> ResolvedRequest:
 
     client_id = link.get("client_id")
     if not client_id:
-        raise WalletError(_("This request cannot be used: {reason}").format(reason="no client_id"))
+        raise WalletError(
+            _("This request cannot be used: {reason}").format(reason="no client_id"), ExitCode.USAGE
+        )
     wallet_nonce = None
     if "request" in link:
         token = link["request"]

@@ -4,7 +4,8 @@ Ranges adapt: a range whose answer is small is doubled for the next query (up to
 refused one is narrowed (to the range or limit the node's message names, else halved) and asked
 again, down to one block. Many public nodes cap ``eth_getLogs`` at some thousand blocks or results
 and word the refusal each their own way; some cut an answer at their result limit without saying
-so, so an answer of ``max_results`` logs or more is asked again in halves.
+so, so of an answer of ``max_results`` logs or more only the blocks before its last log's block
+are used (they are whole if the node cut in order, as providers do), and the rest is asked again.
 
 Each answer is checked before anything is used: every log is one of our two contracts', inside the
 asked range, not ``removed``, in strictly increasing (block, logIndex) order, decodes, and carries
@@ -16,6 +17,7 @@ saw (a key of an unknown issuer, a root anchored twice), see ChainMirror.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterable, Set
 from dataclasses import dataclass
@@ -100,7 +102,7 @@ class LogReader:
         self._ceiling = self._max_span
         self._max_results = max_results
         self._successes_at_ceiling = 0
-        self._batches = True
+        self._batch = HEADERS_PER_BATCH
 
     def read(self, first: int, target: int) -> CheckedRange:
         """The checked events of [first, last] for the widest ``last`` <= ``target`` the node serves."""
@@ -119,11 +121,25 @@ class LogReader:
             if not isinstance(logs, list):
                 raise LogsRejectedError(first, last, "the answer is not a list of logs")
             if len(logs) >= self._max_results and last > first:
-                self.span = max(1, (last - first + 1) // 2)  # maybe cut at the node's limit: ask in halves
-                continue
+                logs, last = self._before_last_block(logs, first, last)
+                self.span = last - first + 1
             checked = self._check(logs, first, last)
             self._widen(len(logs), last - first + 1)
             return checked
+
+    def _before_last_block(self, logs: list[Any], first: int, last: int) -> tuple[list[Any], int]:
+        """An answer maybe cut at the node's result limit (in order, as providers cut): the blocks
+        before its last log's block are whole and kept; that block is asked again next time."""
+        try:
+            blocks = [int(raw["blockNumber"], 16) for raw in logs]
+        except (KeyError, TypeError, ValueError):
+            raise LogsRejectedError(first, last, "a log is malformed") from None
+        if any(later < earlier for earlier, later in itertools.pairwise(blocks)):
+            raise LogsRejectedError(first, last, "logs out of order or repeated")
+        cut = blocks[-1]
+        if cut <= first:  # one block holds them all: it cannot be split
+            return logs, first
+        return [raw for raw, block in zip(logs, blocks, strict=True) if block < cut], min(cut, last + 1) - 1
 
     def _narrow(self, narrowed: Narrowing) -> None:
         self.span = narrowed.span
@@ -179,17 +195,16 @@ class LogReader:
 
     def _headers(self, first: int, last: int, numbers: list[int]) -> dict[int, dict[str, Any]]:
         answers: list[Any] = []
-        for start in range(0, len(numbers), HEADERS_PER_BATCH):
-            calls = [
-                ("eth_getBlockByNumber", [hex(n), False]) for n in numbers[start : start + HEADERS_PER_BATCH]
-            ]
-            if self._batches and len(calls) > 1:
-                try:
-                    answers.extend(self._rpc_batch(calls))
-                    continue
-                except RpcRefusedError:
-                    self._batches = False  # a node that refuses batches is asked one by one
-            answers.extend(self._rpc(method, params) for method, params in calls)
+        while len(answers) < len(numbers):
+            chunk = numbers[len(answers) : len(answers) + self._batch]
+            calls = [("eth_getBlockByNumber", [hex(n), False]) for n in chunk]
+            if len(calls) == 1:
+                answers.append(self._rpc(*calls[0]))
+                continue
+            try:
+                answers.extend(self._rpc_batch(calls))
+            except RpcRefusedError:
+                self._batch //= 2  # nodes cap batches (or refuse them: then one by one)
         headers: dict[int, dict[str, Any]] = {}
         for number, header in zip(numbers, answers, strict=True):
             try:

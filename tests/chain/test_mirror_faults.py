@@ -188,6 +188,19 @@ def test_capped_log_ranges_are_narrowed_and_every_event_still_synced(
     assert relay.calls["eth_getLogs"] <= 2 * (blocks // cap + 1) + 16  # the cap is learnt, not hit each time
 
 
+def test_a_node_capping_json_rpc_batches_still_gives_every_header(
+    conn: Connection, deployment: Deployment, writer: RegistryWriter
+) -> None:
+    reference = ChainMirror(conn, deployment)
+    reference.sync()
+    with rpc_relay(conn.w3.provider.endpoint_uri) as relay:  # type: ignore[attr-defined]
+        relay.max_batch = 2
+        mirror = ChainMirror(through(conn, relay), deployment)
+        mirror.sync()
+    assert records(mirror) == records(reference)
+    assert relay.calls["eth_getBlockByNumber"] >= 4  # the headers, asked two at a time
+
+
 def test_an_answer_cut_at_the_nodes_result_limit_is_asked_again_in_halves(
     conn: Connection, deployment: Deployment, writer: RegistryWriter
 ) -> None:

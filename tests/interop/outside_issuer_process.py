@@ -3,9 +3,7 @@ process, and the real nansen-wallet CLI run against it."""
 
 from __future__ import annotations
 
-import json
 import os
-import select
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -13,31 +11,18 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from interop_support import NodeServer
 
-HERE = Path(__file__).resolve().parent
 WALLET = str(Path(sys.executable).with_name("nansen-wallet"))
 PASSPHRASE = "a good passphrase"
-START_TIMEOUT = 60
 WalletRun = Callable[..., subprocess.CompletedProcess[str]]
 
 
-class OutsideIssuer:
+class OutsideIssuer(NodeServer):
     def __init__(self, **options: Any) -> None:
-        self.process = subprocess.Popen(
-            ["node", str(HERE / "outside_issuer.mjs"), json.dumps(options)],
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        assert self.process.stdout is not None
-        ready, _, _ = select.select([self.process.stdout], [], [], START_TIMEOUT)
-        if not ready:  # a hung node process must not hang the suite
-            self.stop()
-            raise AssertionError(f"the outside issuer did not start within {START_TIMEOUT} s")
-        started = json.loads(self.process.stdout.readline())
-        assert started["ok"], started
-        self.base: str = started["base"]
-        self.offer_uri: str = started["offer_uri"]
-        self.tx_code: str | None = started["tx_code"]
+        super().__init__("outside_issuer.mjs", options)
+        self.offer_uri: str = self.started["offer_uri"]
+        self.tx_code: str | None = self.started["tx_code"]
 
     def seen(self) -> list[dict[str, Any]]:
         return [r for r in httpx.get(f"{self.base}/seen", timeout=5).json() if r["path"] != "/seen"]
@@ -47,16 +32,6 @@ class OutsideIssuer:
 
     def bodies(self, path: str) -> list[str]:
         return [r["body"] for r in self.requests(path)]
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(10)
-        if self.process.stdout is not None:
-            self.process.stdout.close()
 
 
 def outside_issuers() -> Iterator[Callable[..., OutsideIssuer]]:

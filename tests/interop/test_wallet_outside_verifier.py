@@ -20,6 +20,7 @@ from typing import Any
 import httpx
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
+from interop_support import NodeServer
 from world import ISSUER_ID, VCT, World, make_world
 from x509_support import VerifierCertificates, verifier_certificates
 
@@ -29,7 +30,6 @@ from nansen.crypto.keys import PrivateKey, private_key_to_jwk
 from nansen.status.token_status_list import STATUS_LIST_TYP, StatusList, StatusListClaims
 from wallet_cli.store.wallet import Wallet
 
-HERE = Path(__file__).resolve().parent
 WALLET = str(Path(sys.executable).with_name("nansen-wallet"))
 PASSPHRASE = "a good passphrase"
 TRUSTED = verifier_certificates("localhost", organisation="Border Agency")
@@ -54,21 +54,13 @@ def status_list_token(world: World) -> dict[str, str]:
     return {"uri": uri, "token": token}
 
 
-class OutsideVerifier:
+class OutsideVerifier(NodeServer):
     def __init__(self, world: World) -> None:
         setup = {
             "issuer_jwk": dict(world.issuer_key.public_key().jwk()),
             "status_list": status_list_token(world),
         }
-        self.process = subprocess.Popen(
-            ["node", str(HERE / "outside_verifier.mjs"), json.dumps(setup)],
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        assert self.process.stdout is not None
-        started = json.loads(self.process.stdout.readline())
-        assert started["ok"], started
-        self.base: str = started["base"]
+        super().__init__("outside_verifier.mjs", setup)
 
     def request(self, **options: Any) -> tuple[str, str]:
         body = {"client_id": "x509_san_dns:localhost", "signer": signer(TRUSTED), "vct": VCT, **options}
@@ -85,12 +77,6 @@ class OutsideVerifier:
         return [
             (s["method"], s["path"]) for s in seen if s.get("id") == request_id and s["path"] in wallet_side
         ]
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(10)
-        if self.process.stdout is not None:
-            self.process.stdout.close()
 
 
 @pytest.fixture(scope="module")

@@ -32,7 +32,12 @@ from nansen.x509_trust import (
     TrustAnchors,
 )
 
-NOW = datetime.now(UTC)
+
+def now() -> datetime:
+    """The time of each check, not of collection: certificates made later in a test start later."""
+    return datetime.now(UTC)
+
+
 SIGNER = verifier_certificates("verifier.example")
 ANCHORS = TrustAnchors(tuple(x509.load_pem_x509_certificates(SIGNER.anchor_pem.encode())))
 SAN_ID = "x509_san_dns:verifier.example"
@@ -47,7 +52,6 @@ def payload(client_id: str = SAN_ID, **extra: Any) -> dict[str, Any]:
         "nonce": "n-0S6_WzA2Mj",
         "dcql_query": {"credentials": []},
         "iss": "ignored",
-        "exp": int(NOW.timestamp()) + 300,
         **extra,
     }
 
@@ -65,7 +69,7 @@ def sign(
 
 
 def verify(token: str, client_id: str = SAN_ID, **options: Any) -> Any:
-    return verify_request_object(token, link_client_id=client_id, anchors=ANCHORS, now=NOW, **options)
+    return verify_request_object(token, link_client_id=client_id, anchors=ANCHORS, now=now(), **options)
 
 
 def test_a_request_signed_by_a_certified_verifier_is_accepted_with_its_name() -> None:
@@ -105,7 +109,7 @@ def test_a_certificate_from_another_ca_is_untrusted() -> None:
     with pytest.raises(CertificateUntrustedError, match="trust anchor"):
         verify(sign(payload(), stranger))
     with pytest.raises(CertificateUntrustedError, match="no trust anchors"):
-        verify_request_object(sign(payload()), link_client_id=SAN_ID, anchors=TrustAnchors(()), now=NOW)
+        verify_request_object(sign(payload()), link_client_id=SAN_ID, anchors=TrustAnchors(()), now=now())
 
 
 def test_an_expired_certificate_is_reported_as_expired() -> None:
@@ -113,7 +117,7 @@ def test_an_expired_certificate_is_reported_as_expired() -> None:
         verify(sign(payload(), verifier_certificates("verifier.example", expired=True)))
     with pytest.raises(CertificateExpiredError):
         verify_request_object(
-            sign(payload()), link_client_id=SAN_ID, anchors=ANCHORS, now=NOW + timedelta(days=60)
+            sign(payload()), link_client_id=SAN_ID, anchors=ANCHORS, now=now() + timedelta(days=60)
         )
 
 
@@ -143,7 +147,8 @@ def test_wallet_nonce_and_expiry() -> None:
     with pytest.raises(WalletNonceError):
         verify(sign(payload()), wallet_nonce="w2")
     with pytest.raises(RequestExpiredError):
-        verify(sign(payload(exp=int(NOW.timestamp()) - 600)))
+        verify(sign(payload(exp=int(now().timestamp()) - 600)))
+    assert verify(sign(payload(exp=int(now().timestamp()) + 300))).client_id == SAN_ID
 
 
 GOOD = sign(payload())

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cryptography import x509
@@ -61,30 +62,27 @@ def test_a_ca_certificate_cannot_sign_requests(tmp_path: Path) -> None:
         verify_chain(parse_x5c(SIGNER.x5c[1:]), anchors, now=datetime.now(UTC))
 
 
-def test_a_leaf_whose_key_usage_excludes_signatures_is_refused(tmp_path: Path) -> None:
-    encipher_only = x509.KeyUsage(False, False, True, False, False, False, False, False, False)
-    signing = x509.KeyUsage(True, False, False, False, False, False, False, False, False)
-    for usage, accepted in ((encipher_only, False), (signing, True)):
-        certificates = verifier_certificates("verifier.example", leaf_usage=usage)
-        anchors = load_trust_anchors(anchors_folder(tmp_path / str(accepted), certificates.anchor_pem))
-        if accepted:
-            verify_chain(parse_x5c(certificates.x5c), anchors, now=datetime.now(UTC))
-        else:
-            with pytest.raises(CertificateUntrustedError, match="digitalSignature"):
-                verify_chain(parse_x5c(certificates.x5c), anchors, now=datetime.now(UTC))
+SIGNING = x509.KeyUsage(True, False, False, False, False, False, False, False, False)
+ENCIPHERING = x509.KeyUsage(False, False, True, False, False, False, False, False, False)
 
 
-def test_a_ca_key_usage_must_allow_certificate_signing_when_present(tmp_path: Path) -> None:
-    """RFC 5280 §6.1.4 (n): a CA without keyUsage is accepted (deployment CAs often have none)."""
-    signing_only = x509.KeyUsage(True, False, False, False, False, False, False, False, False)
-    for usage, accepted in ((None, True), (signing_only, False)):
-        certificates = verifier_certificates("verifier.example", ca_usage=usage)
-        anchors = load_trust_anchors(anchors_folder(tmp_path / str(accepted), certificates.anchor_pem))
-        if accepted:
-            verify_chain(parse_x5c(certificates.x5c), anchors, now=datetime.now(UTC))
-        else:
-            with pytest.raises(CertificateUntrustedError, match="keyCertSign"):
-                verify_chain(parse_x5c(certificates.x5c), anchors, now=datetime.now(UTC))
+@pytest.mark.parametrize(
+    ("usage", "refusal"),
+    [
+        ({"leaf_usage": ENCIPHERING}, "digitalSignature"),  # the signer's certificate must be for signing
+        ({"leaf_usage": SIGNING}, None),
+        ({"ca_usage": SIGNING}, "keyCertSign"),  # RFC 5280 §6.1.4 (n): when a CA has a keyUsage
+        ({"ca_usage": None}, None),  # a CA without keyUsage is accepted (deployment CAs often have none)
+    ],
+)
+def test_key_usages(tmp_path: Path, usage: dict[str, Any], refusal: str | None) -> None:
+    certificates = verifier_certificates("verifier.example", **usage)
+    anchors = load_trust_anchors(anchors_folder(tmp_path, certificates.anchor_pem))
+    if refusal is None:
+        verify_chain(parse_x5c(certificates.x5c), anchors, now=datetime.now(UTC))
+        return
+    with pytest.raises(CertificateUntrustedError, match=refusal):
+        verify_chain(parse_x5c(certificates.x5c), anchors, now=datetime.now(UTC))
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ leaves the request open for a correct answer."""
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,9 +15,13 @@ from desk import Desk
 from jwcrypto import jwe, jwk
 from signed_wallet import encrypted, request_path, verified_request_object, vp_token_parameters
 from test_signed_requests import open_request, signed_desk
+from world import VCT
 from x509_support import Certificates
 
 from nansen.crypto.b64 import b64url_decode, b64url_encode
+from nansen.openid4vp.dcql import parse_query
+from nansen.openid4vp.transaction_data import kb_claims, parse_transaction_data
+from nansen.sdjwt.presentation import create_presentation
 
 
 @pytest.fixture()
@@ -158,3 +163,36 @@ def test_an_unencrypted_deployment_option(tmp_path: Path) -> None:
         form = vp_token_parameters(desk, request)
         status, body = post(desk, request_id, {"vp_token": json.dumps(form["vp_token"]), "state": request_id})
         assert status == 200 and body["verdict"] == "valid"
+
+
+def test_a_signed_request_carries_the_officers_transaction_data(signed: tuple[Desk, Certificates]) -> None:
+    """§5.1, §8.4: the request object carries the entries; the KB-JWT must bind them."""
+    desk, certificates = signed
+    identity = {"id": "identity", "format": "dc+sd-jwt", "meta": {"vct_values": [VCT]}}
+    identity["claims"] = [{"path": ["nationality"]}]
+    statement = {"text": "I agree to be registered at this reception centre.", "credential_ids": ["identity"]}
+    made = desk.client.post(
+        "/requests",
+        json={"dcql_query": {"credentials": [identity]}, "transaction_data": [statement]},
+        headers=desk.headers,
+    )
+    assert made.status_code == 201, made.text
+    token = desk.client.get(request_path(made.json()["request_uri"])).text
+    request = verified_request_object(token, certificates.anchor_pem).payload
+    query = parse_query(request["dcql_query"])
+    (entry,) = parse_transaction_data(request["transaction_data"], query)
+    assert entry.text == statement["text"]
+    presentation = create_presentation(
+        issued=desk.world.issue(1)[0].compact,
+        disclose=[("nationality",)],
+        holder_key=desk.world.holder_key,
+        aud=request["client_id"],
+        nonce=request["nonce"],
+        iat=int(time.time()),
+        kb_claims=kb_claims([entry]),
+    )
+    parameters = {"vp_token": {"identity": [presentation]}, "state": request["state"]}
+    assert post(desk, request["state"], {"response": encrypted(request, parameters)})[0] == 200
+    body = desk.client.get(f"/requests/{request['state']}/result", headers=desk.headers).json()
+    assert body["verdict"] == "valid", body
+    assert {c["name"]: c["outcome"] for c in body["checks"]}["transaction_data"] == "passed"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from chain_world import ChainIssuer, chain_issuer
 from fastapi.testclient import TestClient
-from presenting import present_online
+from presenting import eventually, present_online
 
 from nansen.chain import devchain
 from nansen.chain.deployment import save_deployment
@@ -196,3 +196,29 @@ def test_a_verifier_whose_snapshot_is_spoiled_rebuilds_from_the_chain(
     assert "the mirror snapshot is not used" in caplog.text
     rebuilt = decode_snapshot(settings.mirror_snapshot.read_bytes(), issuer.deployment)  # rewritten whole
     assert rebuilt.block >= state.block
+
+
+def test_a_running_post_takes_a_newer_file_when_it_is_imported(
+    world: tuple[devchain.DevChain, ChainIssuer, Path],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    chain, issuer, root = world
+    post(root, "office-3", chain.rpc_url, monkeypatch)
+    early, late = root / "early-3.snapshot", root / "late-3.snapshot"
+    assert run(capsys, "mirror", "export", str(early))[0] == 0
+    issuer.conn.rpc("anvil_mine", ["0x5"])
+    assert run(capsys, "mirror", "export", str(late))[0] == 0
+    later_block = decode_snapshot(late.read_bytes(), issuer.deployment).block
+
+    border = post(
+        root, "border-3", f"http://127.0.0.1:{devchain.free_port()}", monkeypatch, SYNC_INTERVAL_SECONDS="0.2"
+    )
+    assert run(capsys, "mirror", "import", str(early))[0] == 0
+    with TestClient(create_app(border), raise_server_exceptions=False) as client:
+        assert client.get("/health").json()["chain"]["block"] < later_block
+        assert run(capsys, "mirror", "import", str(late))[0] == 0
+        health = eventually(
+            lambda: client.get("/health").json(), lambda h: h["chain"]["block"] == later_block, within=10
+        )
+        assert health["chain"]["within_staleness_bound"] and health["reason"] == "chain_unreachable"
