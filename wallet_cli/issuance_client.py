@@ -46,16 +46,12 @@ DEFERRED_TIMEOUT = 120.0
 
 @dataclass(frozen=True, slots=True)
 class Issued:
-    instances: list[Instance]
+    instances: list[Instance]  # one, or the copies of a batch
     metadata: dict[str, Any]
     notification_id: str | None
     notification_endpoint: str | None
     access_token: str
     token_type: str
-
-    @property
-    def compact(self) -> str:
-        return self.instances[0].compact
 
     @property
     def notice(self) -> dict[str, str] | None:

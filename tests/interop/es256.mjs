@@ -4,8 +4,23 @@ import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, ran
 export const b64url = (bytes) => Buffer.from(bytes).toString('base64url')
 export const json64 = (value) => b64url(Buffer.from(JSON.stringify(value)))
 
+// A P-256 key pair made from DER, never the generated KeyObject itself: Node 20.20 can hang for good
+// when the garbage collector frees a key generation job while that job's key is being exported
+// (seen: ExportJWK -> GC -> ~KeyGenJob -> uv_mutex_lock, the main thread waiting on itself).
+export function p256KeyPair() {
+  const der = generateKeyPairSync('ec', {
+    namedCurve: 'P-256',
+    privateKeyEncoding: { type: 'pkcs8', format: 'der' },
+    publicKeyEncoding: { type: 'spki', format: 'der' },
+  })
+  return {
+    privateKey: createPrivateKey({ key: der.privateKey, format: 'der', type: 'pkcs8' }),
+    publicKey: createPublicKey({ key: der.publicKey, format: 'der', type: 'spki' }),
+  }
+}
+
 export function newKey() {
-  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+  const { privateKey } = p256KeyPair()
   const jwk = privateKey.export({ format: 'jwk' })
   const { d, ...publicJwk } = jwk
   return { privateKey, publicJwk }

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import subprocess
 import sys
 import time
@@ -20,6 +21,7 @@ from nansen.chain import devchain
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
+NODE_START_TIMEOUT = 60
 
 
 def node(script: str, payload: dict[str, Any], *, timeout: float = 60) -> dict[str, Any]:
@@ -46,13 +48,21 @@ class NodeServer:
             ["node", str(HERE / script), json.dumps(payload)], stdout=subprocess.PIPE, text=True
         )
         assert self.process.stdout is not None
+        ready, _, _ = select.select([self.process.stdout], [], [], NODE_START_TIMEOUT)
+        if not ready:  # a hung node process must not hang the suite
+            self.stop()
+            raise AssertionError(f"{script} did not start within {NODE_START_TIMEOUT} s")
         self.started: dict[str, Any] = json.loads(self.process.stdout.readline())
         assert self.started["ok"], self.started
         self.base: str = self.started["base"]
 
     def stop(self) -> None:
         self.process.terminate()
-        self.process.wait(10)
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(10)
         if self.process.stdout is not None:
             self.process.stdout.close()
 

@@ -16,15 +16,15 @@
 import { createServer } from 'node:http'
 import { Oauth2AuthorizationServer, Oauth2ResourceServer } from '@openid4vc/oauth2'
 import { Openid4vciIssuer, Openid4vciVersion, setGlobalConfig } from '@openid4vc/openid4vci'
-import { newKey, random, sha256, signJws, verifyEs256, b64url } from './es256.mjs'
-import { CompactEncrypt, compactDecrypt, exportJWK, generateKeyPair, importJWK } from 'jose'
+import { newKey, p256KeyPair, random, sha256, signJws, verifyEs256, b64url } from './es256.mjs'
+import { CompactEncrypt, compactDecrypt, exportJWK, importJWK } from 'jose'
 import { DISPLAY, CLAIM_LABELS } from './outside_display.mjs'
 
 setGlobalConfig({ allowInsecureUrls: true }) // it listens on http://127.0.0.1
 const options = JSON.parse(process.argv[2] ?? '{}')
 const issuerKey = newKey()
 // requests are encrypted to this key, responses to the wallet's; JWE by `jose` (ECDH-ES, AES-GCM)
-const requestKey = await generateKeyPair('ECDH-ES', { crv: 'P-256', extractable: true })
+const requestKey = p256KeyPair()
 const callbacks = {
   hash: (data) => sha256(data),
   generateRandom: (n) => random(n),

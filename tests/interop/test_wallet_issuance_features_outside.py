@@ -96,6 +96,8 @@ def test_everything_at_once_offer_by_reference_dpop_encryption_and_a_batch(
         issuer_jwt = presentation_in(out).split("~")[0]
         holder_keys.append(jwk_thumbprint(part(issuer_jwt, 1)["cnf"]["jwk"]))
     assert len(set(holder_keys[:3])) == 3 and holder_keys[3] in holder_keys[:3]
+    shown = json.loads(wallet("show", kept["id"], "--json").stdout)
+    assert (shown["name"], shown["copies_left"]) == ("Other ID", 0)
 
 
 def test_display_metadata_in_the_holders_language(

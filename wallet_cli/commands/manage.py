@@ -110,6 +110,8 @@ def show(ctx: Context, credential_id: str, as_json: bool) -> None:
                 "verified": state is ChainCheck.VALID,
                 "chain_check": str(state),
                 "chain_reason": record.get("chain_reason"),
+                "name": credential_display(record, language()).name,  # the issuer's, unverified
+                "copies_left": copies_left(record),  # batch copies never shown; null for one
             }
         )
         return
