@@ -2,7 +2,7 @@
 each answer a JSON line. It runs apart from the bench so its resident memory is a verifier's, not
 the bench's, and it keeps its mirror between syncs so catch-up is measured.
 
-    mirror_probe.py RPC_URL DEPLOYMENT_JSON [SNAPSHOT]   (with SNAPSHOT: start from that file)
+    mirror_probe.py RPC_URL DEPLOYMENT_JSON LOG_RANGE_BLOCKS [SNAPSHOT]   (SNAPSHOT: start from it)
     sync               -> {"events", "seconds", "calls", "block", "rss_mb"} or {"error", ...}
     snapshot PATH      -> {"bytes", "seconds"}   (the persisted mirror a restarted verifier loads)
 """
@@ -35,11 +35,11 @@ def resident_mb() -> float:
 
 def main() -> None:
     rpc_url, deployment = sys.argv[1], Deployment(**json.loads(sys.argv[2]))
-    mirror = ChainMirror(None, deployment)
+    mirror = ChainMirror(None, deployment, log_range_blocks=int(sys.argv[3]))
     ready: dict[str, object] = {}
-    if len(sys.argv) > 3:
+    if len(sys.argv) > 4:
         loading = time.perf_counter()
-        mirror.restore(read_snapshot(Path(sys.argv[3]), deployment))
+        mirror.restore(read_snapshot(Path(sys.argv[4]), deployment))
         ready.update(load_seconds=time.perf_counter() - loading, block=mirror.freshness().block_number)
     ready.update(ready=True, since_start_seconds=time.perf_counter() - STARTED, rss_mb=resident_mb())
     mirror.attach(connect(rpc_url, expected_chain_id=deployment.chain_id, timeout=600))

@@ -122,7 +122,9 @@ class LogReader:
                 raise LogsRejectedError(first, last, "the answer is not a list of logs")
             if len(logs) >= self._max_results and last > first:
                 logs, last = self._before_last_block(logs, first, last)
-                self.span = last - first + 1
+                # the next range is sized for about max_results logs at this density: an answer
+                # of hundreds of thousands of logs is hundreds of MB of JSON held at once
+                self.span = max(1, (last - first + 1) * self._max_results // max(1, len(logs)))
             checked = self._check(logs, first, last)
             self._widen(len(logs), last - first + 1)
             return checked
