@@ -11,13 +11,13 @@
 //   GET /outcome/<id>        what the verifier made of it     GET /seen            every request seen
 // The JWE decryption below is this script's own (node:crypto), so the wallet's JWE is checked by an
 // implementation other than the one that made it.
-import { createDecipheriv, createHash, createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync } from 'node:crypto'
+import { createDecipheriv, createHash, createPrivateKey, createPublicKey, diffieHellman } from 'node:crypto'
 import { createServer } from 'node:http'
 import { Openid4vpVerifier, verifyJarmAuthorizationResponse } from '@openid4vc/openid4vp'
 import { setGlobalConfig } from '@openid4vc/utils'
 import { digest } from '@sd-jwt/crypto-nodejs'
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc'
-import { b64url, newKey, random, sha256, signJws, verifyEs256 } from './es256.mjs'
+import { b64url, newKey, p256KeyPair, random, sha256, signJws, verifyEs256 } from './es256.mjs'
 
 setGlobalConfig({ allowInsecureUrls: true }) // it listens on http://127.0.0.1
 const { issuer_jwk: issuerJwk, status_list: statusList } = JSON.parse(process.argv[2] ?? '{}')
@@ -70,7 +70,7 @@ const callbacks = {
 const verifier = new Openid4vpVerifier({ callbacks })
 
 function encryptionKey(id) {
-  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+  const { privateKey } = p256KeyPair() // not generateKeyPairSync's own KeyObject: es256.mjs says why
   const privateJwk = privateKey.export({ format: 'jwk' })
   const { d, ...rest } = privateJwk
   return { privateJwk, publicJwk: { ...rest, kid: `enc-${id}`, use: 'enc', alg: 'ECDH-ES' } }

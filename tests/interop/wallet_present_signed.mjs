@@ -15,8 +15,8 @@ import { Openid4vpClient } from '@openid4vc/openid4vp'
 import { setGlobalConfig } from '@openid4vc/utils'
 import { digest, ES256 } from '@sd-jwt/crypto-nodejs'
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc'
-import { CompactEncrypt, exportJWK, generateKeyPair, importJWK } from 'jose'
-import { b64url, random, run, sha256 } from './es256.mjs'
+import { CompactEncrypt, importJWK } from 'jose'
+import { b64url, p256KeyPair, random, run, sha256 } from './es256.mjs'
 
 setGlobalConfig({ allowInsecureUrls: true }) // the verifier under test listens on http://127.0.0.1
 
@@ -125,9 +125,9 @@ run(async ({ link, client_id, request: byValue, anchor_pem, fetch: how, enc, act
   const vpToken = await presentation(request, resolved, credential, holder_private_jwk)
   const jarm = { encryption: {}, serverMetadata: { authorization_encryption_alg_values_supported: ['ECDH-ES'], authorization_encryption_enc_values_supported: [enc] } }
   if (action === 'wrong_key') {
-    const { publicKey } = await generateKeyPair('ECDH-ES', { crv: 'P-256', extractable: true })
+    const { publicKey } = p256KeyPair() // not a generated KeyObject exported: es256.mjs says why
     const ours = request.client_metadata.jwks.keys[0]
-    jarm.encryption = { jwk: { ...(await exportJWK(publicKey)), kid: ours.kid, alg: 'ECDH-ES', use: 'enc' } }
+    jarm.encryption = { jwk: { ...publicKey.export({ format: 'jwk' }), kid: ours.kid, alg: 'ECDH-ES', use: 'enc' } }
   }
   const created = await client.createOpenid4vpAuthorizationResponse({
     authorizationRequestPayload: request,
