@@ -26,6 +26,7 @@ from nansen.openid4vci.endpoints import (
 )
 from nansen.openid4vci.offer import PRE_AUTHORIZED_GRANT, CredentialOffer
 from nansen.openid4vci.proof import build_proof_jwt
+from wallet_cli.bounded_http import bounded_client
 from wallet_cli.errors import ExitCode, WalletError
 from wallet_cli.i18n import _
 from wallet_cli.issuance_answers import (
@@ -173,7 +174,7 @@ def notify(notice: Any, event: str, dpop_key: PrivateKey | None = None) -> bool:
         return False  # none asked for, or a record from before notices were kept
     token_type = notice.get("token_type")
     try:
-        with httpx.Client(timeout=10) as client:
+        with bounded_client(timeout=10) as client:
             answer = Sender(client, dpop_key).resource(
                 notice["endpoint"],
                 access_token=notice["access_token"],

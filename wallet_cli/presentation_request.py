@@ -23,6 +23,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from nansen.openid4vp.request import PresentationRequest
+from wallet_cli.bounded_http import bounded_client
 from wallet_cli.errors import ExitCode, WalletError
 from wallet_cli.i18n import _
 
@@ -93,8 +94,11 @@ def _tell_transaction_data_refused(exc: Exception) -> None:
     form = {"error": "invalid_transaction_data"} | (
         {"state": state} if isinstance(state, str) and state else {}
     )
-    with contextlib.suppress(httpx.HTTPError, httpx.InvalidURL):
-        httpx.post(response_uri, data=form, timeout=5, follow_redirects=False)
+    with (
+        contextlib.suppress(httpx.HTTPError, httpx.InvalidURL, WalletError),
+        bounded_client(timeout=5, follow_redirects=False) as client,
+    ):
+        client.post(response_uri, data=form)
 
 
 def _signed(link: dict[str, str], anchors_dir: Path) -> ResolvedRequest:
@@ -178,7 +182,7 @@ def _fetch(request_uri: str, wallet_nonce: str | None) -> str:
         )
     headers = {"Accept": JAR_MEDIA_TYPE}
     try:
-        with httpx.Client(timeout=20, follow_redirects=False) as client:
+        with bounded_client(timeout=20, follow_redirects=False) as client:
             if wallet_nonce is None:
                 stream = client.stream("GET", request_uri, headers=headers)
             else:

@@ -18,6 +18,7 @@ import contextlib
 import json
 from typing import Any
 
+from wallet_cli.bounded_http import bounded_client
 from wallet_cli.context import Context
 from wallet_cli.errors import ExitCode, WalletError
 from wallet_cli.i18n import _
@@ -80,8 +81,11 @@ def tell_error(resolved: ResolvedRequest, error: str) -> None:
         form = _form(resolved, parameters)
     except NansenError:  # no usable key: the error goes in clear (section 8.3.1)
         form = parameters | ({"state": resolved.request.state} if resolved.request.state else {})
-    with contextlib.suppress(httpx.HTTPError, httpx.InvalidURL):
-        httpx.post(resolved.request.response_uri, data=form, timeout=5, follow_redirects=False)
+    with (
+        contextlib.suppress(httpx.HTTPError, httpx.InvalidURL, WalletError),
+        bounded_client(timeout=5, follow_redirects=False) as client,
+    ):
+        client.post(resolved.request.response_uri, data=form)
 
 
 def send_presentations(
@@ -97,7 +101,8 @@ def send_presentations(
     }
     form = _form(resolved, {"vp_token": token})
     try:
-        response = httpx.post(resolved.request.response_uri, data=form, timeout=20, follow_redirects=False)
+        with bounded_client(timeout=20, follow_redirects=False) as client:
+            response = client.post(resolved.request.response_uri, data=form)
     except (httpx.HTTPError, httpx.InvalidURL):  # InvalidURL is not an HTTPError
         raise WalletError(
             _(

@@ -26,11 +26,12 @@ def receive(ctx: Context, offer_text: str, tx_code: str | None, configuration: s
 
     from nansen.crypto.keys import private_key_from_jwk
     from nansen.sdjwt.presentation import select_disclosures  # noqa: F401  (warm import for present)
+    from wallet_cli.bounded_http import bounded_client
     from wallet_cli.display_metadata import stored_display
     from wallet_cli.issuance_client import issuer_metadata, notify, obtain
 
     try:
-        with httpx.Client(timeout=20) as client:
+        with bounded_client(timeout=20) as client:
             offer = _offer(client, text_or_qr(offer_text))
             wallet = ctx.open_wallet()
             holder = private_key_from_jwk(wallet.holder_jwk)
