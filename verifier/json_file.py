@@ -6,9 +6,10 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+
+from nansen.atomic_file import replace_private
 
 
 @contextlib.contextmanager
@@ -25,20 +26,5 @@ def exclusive(path: Path) -> Iterator[None]:
 
 
 def replace(path: Path, text: str) -> None:
-    """Temp file (mode 0600), fsync, rename over the old file, fsync the folder."""
-    directory = path.parent
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    dir_fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+    """The whole file replaced atomically with ``text`` (nansen.atomic_file)."""
+    replace_private(path, text.encode("utf-8"))

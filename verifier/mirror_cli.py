@@ -14,6 +14,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from nansen.atomic_file import replace_private
 from nansen.chain.connection import connect
 from nansen.chain.deployment import check_deployment, load_deployment
 from nansen.chain.errors import (
@@ -23,7 +24,7 @@ from nansen.chain.errors import (
     SnapshotOlderError,
 )
 from nansen.chain.mirror import ChainMirror, MirrorState
-from nansen.chain.mirror_snapshot import decode_snapshot, parse_snapshot, write_private, write_snapshot
+from nansen.chain.mirror_snapshot import decode_snapshot, parse_snapshot, write_snapshot
 from nansen.errors import ChainError
 from verifier.mirror_share import SharedMirrorFiles
 from verifier.settings import VerifierSettings
@@ -137,7 +138,7 @@ def import_mirror(
                 f"already has (block {installed.block_number}). Nothing was changed."
             ),
         )
-    write_private(target, data)  # byte for byte: the exporter's checksum stays checkable
+    replace_private(target, data)  # byte for byte: the exporter's checksum stays checkable
     checked = "its fingerprint matches" if expected_fingerprint else f"fingerprint {fingerprint(data)}"
     return f"installed {source} as {target} ({checked}): {describe(state, settings)}"
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from eth_abi.abi import encode as abi_encode
 from eth_utils.address import to_checksum_address
 
+from nansen.atomic_file import replace_private
 from nansen.chain.artifacts import load_artifact, runtime_code_matches
 from nansen.chain.connection import Connection
 from nansen.chain.errors import DeploymentError
@@ -53,19 +52,9 @@ def deploy_registries(connection: Connection, governance_sender: TransactionSend
 
 def save_deployment(directory: Path, deployment: Deployment) -> Path:
     """Writes the deployment file atomically (temp file, fsync, rename)."""
-    directory.mkdir(parents=True, exist_ok=True)
     target = deployment_path(directory, deployment.chain_id)
     text = json.dumps(asdict(deployment), indent=2, sort_keys=True) + "\n"
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    replace_private(target, text.encode("utf-8"))
     return target
 
 

@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import struct
-import tempfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +26,7 @@ from typing import Any
 
 from eth_utils.address import to_checksum_address
 
+from nansen.atomic_file import replace_private
 from nansen.chain.deployment import Deployment
 from nansen.chain.errors import SnapshotDamagedError, SnapshotMismatchError, SnapshotVersionError
 from nansen.chain.mirror import MirrorState
@@ -121,22 +120,8 @@ def _blob(raw: bytes) -> bytes:
 def write_snapshot(path: Path, state: MirrorState, deployment: Deployment) -> int:
     """Writes the snapshot atomically (temp file, fsync, rename), private to this user; its size."""
     data = encode_snapshot(state, deployment)
-    write_private(path, data)
+    replace_private(path, data)
     return len(data)
-
-
-def write_private(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")  # mode 0600
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 # -- reading -----------------------------------------------------------------------------------
