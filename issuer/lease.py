@@ -9,12 +9,12 @@ SQLite: an exclusive ``flock`` on a file beside the database. PostgreSQL: a sess
 from __future__ import annotations
 
 import contextlib
-import fcntl
-import os
 from pathlib import Path
 from typing import Protocol
 
 from sqlalchemy import Connection, Engine, text
+
+from nansen.write_lock import FileLease
 
 _ADVISORY_KEY = 0x4E414E53454E  # "NANSEN"
 
@@ -22,30 +22,6 @@ _ADVISORY_KEY = 0x4E414E53454E  # "NANSEN"
 class Lease(Protocol):
     def try_acquire(self) -> bool: ...
     def release(self) -> None: ...
-
-
-class FileLease:
-    def __init__(self, path: Path) -> None:
-        self._path = path
-        self._fd: int | None = None
-
-    def try_acquire(self) -> bool:
-        if self._fd is not None:
-            return True
-        fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
-            return False
-        self._fd = fd
-        return True
-
-    def release(self) -> None:
-        if self._fd is not None:
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
-            os.close(self._fd)
-            self._fd = None
 
 
 class AdvisoryLease:

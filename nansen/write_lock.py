@@ -89,3 +89,35 @@ class NoWriteLock:
 def sqlite_write_lock(database: Path) -> FileWriteLock:
     """The lock every writer of the SQLite file ``database`` takes, in whichever process."""
     return FileWriteLock(database.with_suffix(".writers.lock"))
+
+
+class FileLease:
+    """An exclusive ``flock`` held until released: one process of several does a job (anchoring,
+    syncing the chain mirror); the operating system releases a dead holder's lock, so another takes
+    over at its next try."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._fd: int | None = None
+
+    @property
+    def held(self) -> bool:
+        return self._fd is not None
+
+    def try_acquire(self) -> bool:
+        if self._fd is not None:
+            return True
+        fd = open_own_private(self._path)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return False
+        self._fd = fd
+        return True
+
+    def release(self) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None

@@ -14,7 +14,6 @@ the heartbeat, so the others go stale and answer "unknown" like it would.
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import time
@@ -25,7 +24,7 @@ from pathlib import Path
 from nansen.chain.deployment import Deployment
 from nansen.chain.mirror import ChainMirror, MirrorState
 from nansen.chain.mirror_snapshot import read_snapshot, snapshot_path, write_snapshot
-from nansen.write_lock import open_own_private
+from nansen.write_lock import FileLease
 
 
 @dataclass(frozen=True)
@@ -49,11 +48,10 @@ class SharedMirrorFiles:
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.snapshot = snapshot_path(data_dir, instance)
-        self._lock_path = data_dir / f"mirror-{instance}.lock"
         self._heartbeat_path = data_dir / f"mirror-{instance}.sync.json"
         self._interval = snapshot_interval
         self._clock = clock
-        self._fd: int | None = None
+        self._lease = FileLease(data_dir / f"mirror-{instance}.lock")
         self._seen: tuple[int, int, int] | None = None  # the snapshot file last read or written
         self._written_state: str | None = None
         self._written_at = 0.0
@@ -61,27 +59,16 @@ class SharedMirrorFiles:
     # -- leadership --------------------------------------------------------------------------
     def lead(self) -> bool:
         """True while this process holds the instance's sync lock (taken if free)."""
-        if self._fd is not None:
-            return True
-        self._lock_path.parent.mkdir(parents=True, exist_ok=True)
-        fd = open_own_private(self._lock_path)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
-            return False
-        self._fd = fd
-        return True
+        if not self._lease.held:
+            self.snapshot.parent.mkdir(parents=True, exist_ok=True)
+        return self._lease.try_acquire()
 
     @property
     def leading(self) -> bool:
-        return self._fd is not None
+        return self._lease.held
 
     def release(self) -> None:
-        if self._fd is not None:
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
-            os.close(self._fd)
-            self._fd = None
+        self._lease.release()
 
     # -- the snapshot --------------------------------------------------------------------------
     def _identity(self) -> tuple[int, int, int] | None:
