@@ -107,12 +107,11 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(PoolTimeoutError)
     async def database_busy(request: Request, exc: Exception) -> Response:
         log.warning("database unavailable (%s) on %s", type(exc).__name__, request.url.path)
-        answer = busy(request.url.path)
         if console_page := _console_error_page(request):
             page = console_page(request, 503, "Busy", BUSY)
-            page.headers.update({"Retry-After": answer.headers["retry-after"]})
+            page.headers["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
             return page
-        return answer
+        return busy(request.url.path)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:
